@@ -1,0 +1,243 @@
+"""The one gate: what an actor may see and do, by role grants on the hierarchy and by relation.
+
+- A grant (user, role, unit, valid from/to) gives the role's capabilities over the unit's subtree.
+- Parents reach their children and learners themselves through relation roles (`parent`,
+  `learner`), whose capability sets are data like any other role.
+- Selectors filter with `visible`; services check with `require`. An object outside the actor's
+  scope answers 404 exactly like a missing one; a missing capability on a visible object answers
+  403. Each denial carries what is needed to journal it as a failed access (G-5.12).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from oqu.kernel.errors import Forbidden, NotFound
+
+from .capabilities import is_declared
+
+M = TypeVar("M", bound=Model)
+
+PARENT_ROLE = "parent"
+LEARNER_ROLE = "learner"
+
+
+class UndeclaredCapability(LookupError):
+    """A service asked for an action code no app declares: a typo fails the first test."""
+
+
+@dataclass(frozen=True)
+class ScopeGrant:
+    path: str
+    capabilities: frozenset[str]
+    role_code: str
+
+
+@dataclass
+class Actor:
+    """Who acts, with their active grants loaded once (one query per request)."""
+
+    user: Any
+    grants: tuple[ScopeGrant, ...] = ()
+    relation_capabilities: dict[str, frozenset[str]] = field(default_factory=dict)
+    is_platform_admin: bool = False
+
+    @property
+    def person_id(self) -> Any:
+        return getattr(self.user, "person_id", None)
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.user is None or not self.user.is_authenticated
+
+    def paths_for(self, action: str) -> list[str]:
+        _check_declared(action)
+        return _minimal_paths(g.path for g in self.grants if action in g.capabilities)
+
+    def can_at(self, action: str, path: str) -> bool:
+        return self.is_platform_admin or any(path.startswith(p) for p in self.paths_for(action))
+
+    def sees_path(self, path: str) -> bool:
+        return self.is_platform_admin or any(path.startswith(g.path) for g in self.grants)
+
+    def relation_can(self, relation: str, action: str) -> bool:
+        _check_declared(action)
+        return action in self.relation_capabilities.get(relation, frozenset())
+
+
+def _check_declared(action: str) -> None:
+    if not is_declared(action):
+        raise UndeclaredCapability(action)
+
+
+def _minimal_paths(paths: Any) -> list[str]:
+    """Drop paths covered by a shorter one, so filters stay small."""
+    result: list[str] = []
+    for path in sorted(set(paths), key=len):
+        if not any(path.startswith(p) for p in result):
+            result.append(path)
+    return result
+
+
+def actor_for(user: Any) -> Actor:
+    """Load the user's active grants (and relation roles) in one query each."""
+    from .models import Grant, Role
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Actor(user=user)
+    now = timezone.now()
+    rows = (
+        Grant.objects.filter(user=user, valid_from__lte=now, role__is_active=True)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=now))
+        .values_list("unit__path", "role__capabilities", "role__code")
+    )
+    grants = tuple(ScopeGrant(path, frozenset(caps), code) for path, caps, code in rows)
+    relation_caps = {
+        code: frozenset(caps)
+        for code, caps in Role.objects.filter(
+            code__in=(PARENT_ROLE, LEARNER_ROLE), is_active=True
+        ).values_list("code", "capabilities")
+    }
+    return Actor(
+        user=user,
+        grants=grants,
+        relation_capabilities=relation_caps,
+        is_platform_admin=bool(user.is_superuser),
+    )
+
+
+def path_filter(actor: Actor, action: str, via: str) -> Q:
+    """A Q that keeps rows whose `via` path lies in a subtree where the actor holds `action`."""
+    if actor.is_platform_admin:
+        return Q()
+    paths = actor.paths_for(action)
+    if not paths:
+        return Q(pk__in=[])
+    query = Q()
+    for path in paths:
+        query |= Q(**{f"{via}__startswith": path})
+    return query
+
+
+def visible(actor: Actor, action: str, qs: QuerySet[M], via: str = "organization__path") -> QuerySet[M]:
+    """Filter `qs` to the rows in the actor's subtrees for `action` (selectors start here)."""
+    if actor.is_anonymous:
+        return qs.none()
+    return qs.filter(path_filter(actor, action, via))
+
+
+def require(actor: Actor, action: str, unit: Any, *, target: Any = None) -> None:
+    """Raise Forbidden (or NotFound when the unit itself is out of sight) unless allowed.
+
+    Services call this first. `unit` is the organization or territorial unit the change is
+    about; `target` is the object named in the journal when the denial is recorded.
+    """
+    if actor.is_anonymous:
+        raise _denied(NotFound, actor, action, target or unit, "anonymous")
+    if actor.can_at(action, unit.path):
+        return
+    if actor.sees_path(unit.path):
+        raise _denied(Forbidden, actor, action, target or unit, "missing_capability")
+    raise _denied(NotFound, actor, action, target or unit, "out_of_scope")
+
+
+def require_any(actor: Actor, action: str, units: list[Any], *, target: Any = None) -> None:
+    """Like `require`, allowed when the actor holds `action` on any of `units`."""
+    if actor.is_anonymous:
+        raise _denied(NotFound, actor, action, target, "anonymous")
+    if any(actor.can_at(action, u.path) for u in units):
+        return
+    if any(actor.sees_path(u.path) for u in units):
+        raise _denied(Forbidden, actor, action, target, "missing_capability")
+    raise _denied(NotFound, actor, action, target, "out_of_scope")
+
+
+def not_found(actor: Actor, action: str, target_type: str, target_id: Any) -> NotFound:
+    """The 404 for an id the actor cannot see (or that does not exist), ready to journal."""
+    error = NotFound()
+    error.denial = Denial(actor, action, target_type, str(target_id), "not_visible")  # type: ignore[attr-defined]
+    return error
+
+
+@dataclass(frozen=True)
+class Denial:
+    actor: Actor
+    action: str
+    target_type: str
+    target_id: str
+    reason: str
+
+
+def _denied(error_class: type[Forbidden] | type[NotFound], actor: Actor, action: str, target: Any, reason: str):  # type: ignore[no-untyped-def]
+    error = error_class()
+    target_type = target._meta.label_lower if target is not None and hasattr(target, "_meta") else ""
+    target_id = str(getattr(target, "pk", "") or "")
+    error.denial = Denial(actor, action, target_type, target_id, reason)  # type: ignore[attr-defined]
+    return error
+
+
+# -- people: visible through relations in scope ----------------------------------------------
+
+
+def person_filter(actor: Actor, action: str) -> Q:
+    """Persons the actor may reach for `action`.
+
+    Through an active enrolment or employment in a subtree where the actor holds `action`; a
+    parent through an active guardianship; anyone to themselves through the learner role.
+    """
+    from oqu.people.models import Employment, Enrolment, Guardianship
+
+    if actor.is_platform_admin:
+        return Q()
+    query = Q(pk__in=[])
+    unit_q = path_filter(actor, action, "organization__path")
+    if actor.paths_for(action):
+        enrolled = Enrolment.objects.filter(unit_q, person=OuterRef("pk"), end_date__isnull=True)
+        employed = Employment.objects.filter(unit_q, person=OuterRef("pk"), end_date__isnull=True)
+        query |= Q(Exists(enrolled)) | Q(Exists(employed))
+    if actor.person_id:
+        if actor.relation_can(PARENT_ROLE, action):
+            wards = Guardianship.objects.filter(
+                guardian_id=actor.person_id, child=OuterRef("pk"), end_date__isnull=True
+            )
+            query |= Q(Exists(wards))
+        if actor.relation_can(LEARNER_ROLE, action):
+            query |= Q(pk=actor.person_id)
+    return query
+
+
+def visible_persons(actor: Actor, action: str, qs: QuerySet[M]) -> QuerySet[M]:
+    if actor.is_anonymous:
+        return qs.none()
+    return qs.filter(person_filter(actor, action))
+
+
+def person_units(person: Any) -> list[Any]:
+    """The organizations a person is active in (enrolments and employment)."""
+    from oqu.orgs.models import Unit
+    from oqu.people.models import Employment, Enrolment
+
+    enrolled = Enrolment.objects.filter(person=person, end_date__isnull=True).values("organization_id")
+    employed = Employment.objects.filter(person=person, end_date__isnull=True).values(
+        "organization_id"
+    )
+    return list(Unit.objects.filter(Q(pk__in=enrolled) | Q(pk__in=employed)))
+
+
+def require_person(actor: Actor, action: str, person: Any) -> None:
+    """Allow `action` on a person through a relation or a grant covering one of their organizations."""
+    if actor.person_id and not actor.is_anonymous:
+        if person.pk == actor.person_id and actor.relation_can(LEARNER_ROLE, action):
+            return
+        if actor.relation_can(PARENT_ROLE, action):
+            from oqu.people.models import Guardianship
+
+            if Guardianship.objects.filter(
+                guardian_id=actor.person_id, child=person, end_date__isnull=True
+            ).exists():
+                return
+    require_any(actor, action, person_units(person), target=person)

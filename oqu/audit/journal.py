@@ -1,0 +1,108 @@
+"""Write the journals. Services call `record` inside their transaction (same commit or none).
+
+Denials are journaled by `record_denial`, called where the error is turned into a response
+(API handler, web middleware): by then the service's transaction has rolled back, so the
+failed-access row is not lost with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from oqu.kernel.context import current_request_info
+
+from .models import ActionRecord, FailedAccess
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (uuid.UUID, decimal.Decimal)):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of `obj` (FKs as ids), for before/after in the journal."""
+    names = fields or [f.attname for f in obj._meta.concrete_fields]
+    return {name: _jsonable(getattr(obj, name)) for name in names}
+
+
+def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Keep only the fields whose values differ."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def _organization_id_of(target: Any) -> Any:
+    if target is None:
+        return None
+    org_id = getattr(target, "organization_id", None)
+    if org_id:
+        return org_id
+    if getattr(target, "kind", None) == "organization":
+        return target.pk
+    return None
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    target: Any = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    organization_id: Any = None,
+) -> ActionRecord:
+    """Journal one action: who, what, on which object, when, from where, before/after."""
+    user = getattr(actor, "user", actor)
+    info = current_request_info()
+    return ActionRecord.objects.create(
+        at=timezone.now(),
+        organization_id=organization_id or _organization_id_of(target),
+        actor=user if getattr(user, "pk", None) else None,
+        actor_name=getattr(user, "username", "") or "",
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:300] if target is not None else "",
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        ip=info.ip,
+        user_agent=info.user_agent,
+    )
+
+
+def record_denial(error: Exception, *, status: int) -> FailedAccess | None:
+    """Journal the denial carried by a NotFound/Forbidden raised by the access layer, once."""
+    denial = getattr(error, "denial", None)
+    if denial is None or getattr(error, "_journaled", False):
+        return None
+    error._journaled = True  # type: ignore[attr-defined]
+    user = denial.actor.user
+    info = current_request_info()
+    authenticated = bool(user is not None and user.is_authenticated)
+    return FailedAccess.objects.create(
+        at=timezone.now(),
+        actor=user if authenticated else None,
+        actor_name=user.get_username() if authenticated else "",
+        action=denial.action,
+        target_type=denial.target_type,
+        target_id=denial.target_id,
+        reason=denial.reason,
+        status=status,
+        ip=info.ip,
+        user_agent=info.user_agent,
+    )

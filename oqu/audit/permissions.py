@@ -1,0 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {
+    "audit.journal.view": _("See the action journal and failed access attempts"),
+}
