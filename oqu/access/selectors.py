@@ -1,0 +1,66 @@
+"""Reads of roles and grants, scoped by the actor."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from . import scope
+from .models import Grant, Role
+from .scope import Actor
+
+
+def role_list(actor: Actor) -> QuerySet[Role]:
+    """Roles are public reference data for anyone who may see or give roles somewhere."""
+    if actor.is_anonymous:
+        return Role.objects.none()
+    if actor.is_platform_admin or actor.paths_for("access.role.view") or actor.paths_for("access.grant.manage"):
+        return Role.objects.all()
+    return Role.objects.none()
+
+
+def role_get(actor: Actor, role_id: UUID | str) -> Role:
+    role = role_list(actor).filter(pk=role_id).first()
+    if role is None:
+        raise scope.not_found(actor, "access.role.view", "access.role", role_id)
+    return role
+
+
+def grant_list(
+    actor: Actor, *, unit=None, user=None, active_only: bool = False  # type: ignore[no-untyped-def]
+) -> QuerySet[Grant]:
+    """Grants on units in the actor's subtrees for `access.grant.view`."""
+    qs = scope.visible(
+        actor, "access.grant.view", Grant.objects.select_related("user", "role", "unit", "granted_by"), via="unit__path"
+    )
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if user is not None:
+        qs = qs.filter(user=user)
+    if active_only:
+        now = timezone.now()
+        qs = qs.filter(valid_from__lte=now).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=now))
+    return qs
+
+
+def grant_get(actor: Actor, grant_id: UUID | str) -> Grant:
+    grant = grant_list(actor).filter(pk=grant_id).first()
+    if grant is None:
+        raise scope.not_found(actor, "access.grant.view", "access.grant", grant_id)
+    return grant
+
+
+def grant_history(grant: Grant) -> list[dict[str, object]]:
+    """Who changed the grant and when (django-simple-history rows), newest first."""
+    return [
+        {
+            "at": row.history_date,
+            "by": row.history_user.get_username() if row.history_user else "",
+            "change": row.history_type,
+            "valid_from": row.valid_from,
+            "valid_to": row.valid_to,
+        }
+        for row in grant.history.select_related("history_user").order_by("-history_date")  # type: ignore[attr-defined]
+    ]
