@@ -36,6 +36,9 @@ class ActionRecord(models.Model):
         ordering = ["-at"]
         indexes = [models.Index(fields=["actor", "at"], name="action_actor_at")]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
+
 
 class FailedAccess(models.Model):
     """An attempt to reach something the actor may not: out of scope (404) or forbidden (403)."""
@@ -56,3 +59,6 @@ class FailedAccess(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.reason}"

@@ -12,11 +12,12 @@ class RequestInfo:
     user_agent: str = ""
 
 
-_current: ContextVar[RequestInfo] = ContextVar("oqu_request_info", default=RequestInfo())
+_EMPTY = RequestInfo()
+_current: ContextVar[RequestInfo | None] = ContextVar("oqu_request_info", default=None)
 
 
 def current_request_info() -> RequestInfo:
-    return _current.get()
+    return _current.get() or _EMPTY
 
 
 def set_request_info(info: RequestInfo):  # type: ignore[no-untyped-def]

@@ -95,9 +95,15 @@ class Consent(BaseModel):
     class Meta:
         ordering = ["-given_at"]
 
+    def __str__(self) -> str:
+        return f"{self.purpose}: {self.subject_id}"
+
 
 class ScheduledJobRun(models.Model):
     """When each periodic job was last enqueued, so a restarted scheduler does not double-run it."""
 
     name = models.CharField(max_length=100, primary_key=True)
     last_run_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.last_run_at}"
