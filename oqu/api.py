@@ -1,30 +1,34 @@
-"""The HTTP API under /api/v1/ (G-5.2): one NinjaAPI assembled from each app's router."""
+"""The HTTP API under /api/v1/ (G-5.1, G-5.2): one NinjaAPI assembled from each app's router."""
 
 from ninja import NinjaAPI
 
+from oqu.access.api import router as access_router
 from oqu.apikit import AUTH, install_error_handlers
+from oqu.orgs.api import router as orgs_router
+from oqu.people.api import router as people_router
+
+DESCRIPTION = """
+The national education platform's API: the hierarchy, people and their relations, roles and grants.
+
+* **Authentication**: the web session (send the `X-CSRFToken` header on changes) or an OAuth2 bearer
+  token from `/o/token/` (`read` scope to read, `write` to change).
+* **Errors**: always `{"code", "message", "fields"}`, the message in the user's language (Kazakh by
+  default, Russian with `Accept-Language: ru` or the `oqu_language=ru` cookie).
+* **Scope**: an object outside your scope answers 404 exactly like a missing one; a missing
+  capability on an object you can see answers 403.
+* **Lists**: `{"items", "next_cursor"}`; pass `cursor=<next_cursor>` for the next page, `limit` up
+  to 200.
+"""
 
 api = NinjaAPI(
     title="Oqu API",
     version="1",
-    description="The national education platform: hierarchy, people, access. Errors: {code, message, fields}.",
+    description=DESCRIPTION,
     auth=AUTH,
     urls_namespace="api",
 )
 install_error_handlers(api)
 
-
-def _mount() -> None:
-    from importlib import import_module
-
-    for app in ("orgs", "people", "access"):
-        try:
-            module = import_module(f"oqu.{app}.api")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"oqu.{app}.api":
-                raise
-            continue
-        api.add_router(f"/{app}", module.router)
-
-
-_mount()
+api.add_router("", orgs_router)
+api.add_router("", people_router)
+api.add_router("", access_router)

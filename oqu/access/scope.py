@@ -59,6 +59,7 @@ class Actor:
         return _minimal_paths(g.path for g in self.grants if action in g.capabilities)
 
     def can_at(self, action: str, path: str) -> bool:
+        _check_declared(action)  # before the administrator shortcut, so a typo fails for them too
         return self.is_platform_admin or any(path.startswith(p) for p in self.paths_for(action))
 
     def sees_path(self, path: str) -> bool:
@@ -112,6 +113,7 @@ def actor_for(user: Any) -> Actor:
 
 def path_filter(actor: Actor, action: str, via: str) -> Q:
     """A Q that keeps rows whose `via` path lies in a subtree where the actor holds `action`."""
+    _check_declared(action)
     if actor.is_platform_admin:
         return Q()
     paths = actor.paths_for(action)
@@ -130,17 +132,21 @@ def visible(actor: Actor, action: str, qs: QuerySet[M], via: str = "organization
     return qs.filter(path_filter(actor, action, via))
 
 
-def require(actor: Actor, action: str, unit: Any, *, target: Any = None) -> None:
+def require(
+    actor: Actor, action: str, unit: Any, *, target: Any = None, target_visible: bool = False
+) -> None:
     """Raise Forbidden (or NotFound when the unit itself is out of sight) unless allowed.
 
     Services call this first. `unit` is the organization or territorial unit the change is
     about; `target` is the object named in the journal when the denial is recorded.
+    `target_visible` says the actor sees the target by other means (reference data such as
+    roles, shown to every holder of a grant): a missing capability is then 403, not 404.
     """
     if actor.is_anonymous:
         raise _denied(NotFound, actor, action, target or unit, "anonymous")
     if actor.can_at(action, unit.path):
         return
-    if actor.sees_path(unit.path):
+    if target_visible or actor.sees_path(unit.path):
         raise _denied(Forbidden, actor, action, target or unit, "missing_capability")
     raise _denied(NotFound, actor, action, target or unit, "out_of_scope")
 
@@ -198,7 +204,11 @@ def person_filter(actor: Actor, action: str) -> Q:
     if actor.paths_for(action):
         enrolled = Enrolment.objects.filter(unit_q, person=OuterRef("pk"), end_date__isnull=True)
         employed = Employment.objects.filter(unit_q, person=OuterRef("pk"), end_date__isnull=True)
-        query |= Q(Exists(enrolled)) | Q(Exists(employed))
+        children_in_scope = Enrolment.objects.filter(unit_q, end_date__isnull=True).values("person_id")
+        guarding = Guardianship.objects.filter(
+            guardian=OuterRef("pk"), end_date__isnull=True, child_id__in=children_in_scope
+        )
+        query |= Q(Exists(enrolled)) | Q(Exists(employed)) | Q(Exists(guarding))
     if actor.person_id:
         if actor.relation_can(PARENT_ROLE, action):
             wards = Guardianship.objects.filter(
@@ -217,27 +227,51 @@ def visible_persons(actor: Actor, action: str, qs: QuerySet[M]) -> QuerySet[M]:
 
 
 def person_units(person: Any) -> list[Any]:
-    """The organizations a person is active in (enrolments and employment)."""
+    """The organizations a person is active in (enrolments and employment), and those where
+    the children they are an active guardian of are enrolled."""
     from oqu.orgs.models import Unit
-    from oqu.people.models import Employment, Enrolment
+    from oqu.people.models import Employment, Enrolment, Guardianship
 
     enrolled = Enrolment.objects.filter(person=person, end_date__isnull=True).values("organization_id")
     employed = Employment.objects.filter(person=person, end_date__isnull=True).values(
         "organization_id"
     )
-    return list(Unit.objects.filter(Q(pk__in=enrolled) | Q(pk__in=employed)))
+    wards = Guardianship.objects.filter(guardian=person, end_date__isnull=True).values("child_id")
+    wards_enrolled = Enrolment.objects.filter(person_id__in=wards, end_date__isnull=True).values(
+        "organization_id"
+    )
+    return list(
+        Unit.objects.filter(Q(pk__in=enrolled) | Q(pk__in=employed) | Q(pk__in=wards_enrolled))
+    )
+
+
+def _relation_to(actor: Actor, person: Any) -> str | None:
+    """`learner` when the person is the actor, `parent` when the actor is their active guardian."""
+    from oqu.people.models import Guardianship
+
+    if actor.is_anonymous or not actor.person_id:
+        return None
+    if person.pk == actor.person_id:
+        return LEARNER_ROLE
+    if Guardianship.objects.filter(
+        guardian_id=actor.person_id, child=person, end_date__isnull=True
+    ).exists():
+        return PARENT_ROLE
+    return None
 
 
 def require_person(actor: Actor, action: str, person: Any) -> None:
-    """Allow `action` on a person through a relation or a grant covering one of their organizations."""
-    if actor.person_id and not actor.is_anonymous:
-        if person.pk == actor.person_id and actor.relation_can(LEARNER_ROLE, action):
-            return
-        if actor.relation_can(PARENT_ROLE, action):
-            from oqu.people.models import Guardianship
+    """Allow `action` on a person through a relation or a grant covering one of their organizations.
 
-            if Guardianship.objects.filter(
-                guardian_id=actor.person_id, child=person, end_date__isnull=True
-            ).exists():
-                return
-    require_any(actor, action, person_units(person), target=person)
+    A person the actor reaches through a relation (themselves, their own child) is visible to
+    them, so a missing capability there is 403, not 404.
+    """
+    relation = _relation_to(actor, person)
+    if relation and actor.relation_can(relation, action):
+        return
+    try:
+        require_any(actor, action, person_units(person), target=person)
+    except NotFound:
+        if relation and actor.relation_can(relation, "people.person.view"):
+            raise _denied(Forbidden, actor, action, person, "missing_capability") from None
+        raise

@@ -64,3 +64,23 @@ def grant_history(grant: Grant) -> list[dict[str, object]]:
         }
         for row in grant.history.select_related("history_user").order_by("-history_date")  # type: ignore[attr-defined]
     ]
+
+
+def grantee_get(actor: Actor, unit, *, user_id: UUID | str | None = None, username: str = ""):  # type: ignore[no-untyped-def]
+    """The account to give a role to on `unit`, by id or username.
+
+    Accounts have no scope of their own; the actor's right to give roles on the unit is checked
+    first, so the lookup tells nothing to anyone who may not grant there.
+    """
+    from django.contrib.auth import get_user_model
+
+    scope.require(actor, "access.grant.manage", unit)
+    users = get_user_model().objects.filter(is_active=True)
+    user = None
+    if user_id:
+        user = users.filter(pk=user_id).first()
+    elif username:
+        user = users.filter(username=username).first()
+    if user is None:
+        raise scope.not_found(actor, "access.grant.manage", "identity.user", user_id or username)
+    return user

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from oqu.audit import journal
@@ -32,6 +33,13 @@ def _republic() -> Any:
     return Unit.objects.get(kind=Unit.Kind.REPUBLIC)
 
 
+def _sees_roles(actor: Actor) -> bool:
+    """Whether roles are shown to the actor at all (the rule of `selectors.role_list`)."""
+    if actor.is_anonymous:
+        return False
+    return bool(actor.paths_for("access.role.view") or actor.paths_for("access.grant.manage"))
+
+
 def _check_capabilities(capabilities: list[str]) -> list[str]:
     unknown = sorted(set(capabilities) - set(all_capabilities()))
     if unknown:
@@ -39,6 +47,19 @@ def _check_capabilities(capabilities: list[str]) -> list[str]:
             _("Unknown capabilities."), code="capability_unknown", fields={"capabilities": unknown}
         )
     return sorted(set(capabilities))
+
+
+def _delegates_downward(actor: Actor, unit: Any) -> bool:
+    """True when the actor gives roles on a unit strictly below one of their own grant units.
+
+    An education authority appoints the staff of the organizations below it (a district
+    department appoints school directors), so below its own unit it may give any role of the
+    right level. On its own unit nobody gives rights they do not hold themselves.
+    """
+    return any(
+        unit.path.startswith(path) and unit.path != path
+        for path in actor.paths_for("access.grant.manage")
+    )
 
 
 @transaction.atomic
@@ -53,8 +74,10 @@ def grant_create(
 ) -> Grant:
     """Give `role` to `user` on `unit` (and so on its subtree) for a period (G-5.8).
 
-    Nobody can give more than they hold: every capability of the role must be the actor's own
-    on that unit, so a school head cannot make anyone a regional official.
+    On their own unit nobody gives more than they hold: every capability of the role must be
+    the actor's own there. Below it, an authority delegates (see `_delegates_downward`); the
+    role's level must always fit the unit, so a school head cannot make anyone a regional
+    official.
     """
     scope.require(actor, "access.grant.manage", unit)
     if not role.is_active or role.level == Role.Level.RELATION:
@@ -67,7 +90,7 @@ def grant_create(
             code="role_level_mismatch",
             fields={"unit": [unit.kind]},
         )
-    if not actor.is_platform_admin:
+    if not actor.is_platform_admin and not _delegates_downward(actor, unit):
         missing = [c for c in role.capabilities if not actor.can_at(c, unit.path)]
         if missing:
             raise ValidationError(
@@ -80,9 +103,11 @@ def grant_create(
         raise ValidationError(
             _("The end of the period is before its start."), code="period_invalid", fields={"valid_to": ["before_start"]}
         )
-    grant = Grant.objects.create(
+    grant = Grant(
         user=user, role=role, unit=unit, valid_from=valid_from, valid_to=valid_to, granted_by=actor.user
     )
+    grant._history_user = actor.user  # the row history names who gave it, outside requests too
+    grant.save()
     journal.record(
         actor=actor,
         action="access.grant.create",
@@ -102,6 +127,7 @@ def grant_revoke(*, actor: Actor, grant: Grant, at: dt.datetime | None = None) -
         raise Conflict(_("This grant has already ended."), code="already_ended")
     before = {"valid_to": grant.valid_to}
     grant.valid_to = max(at, grant.valid_from)
+    grant._history_user = actor.user
     grant.save()
     journal.record(
         actor=actor,
@@ -118,12 +144,12 @@ def grant_revoke(*, actor: Actor, grant: Grant, at: dt.datetime | None = None) -
 def role_create(
     *, actor: Actor, code: str, name_kk: str, name_ru: str, level: str, capabilities: list[str]
 ) -> Role:
-    scope.require(actor, "access.role.manage", _republic())
+    scope.require(actor, "access.role.manage", _republic(), target_visible=_sees_roles(actor))
     if level not in Role.Level.values:
         raise ValidationError(code="level_unknown", fields={"level": [level]})
     if Role.objects.filter(code=code).exists():
         raise Conflict(_("A role with this code already exists."), code="role_duplicate")
-    role = Role.objects.create(
+    role = Role(
         code=code,
         name=name_kk,
         name_kk=name_kk,
@@ -131,6 +157,8 @@ def role_create(
         level=level,
         capabilities=_check_capabilities(capabilities),
     )
+    role._history_user = actor.user
+    role.save()
     journal.record(actor=actor, action="access.role.create", target=role, after=journal.snapshot(role))
     return role
 
@@ -146,17 +174,27 @@ def role_change(
     is_active: bool | None = None,
 ) -> Role:
     """Change what a role may do; every grant of the role follows at once (history kept)."""
-    scope.require(actor, "access.role.manage", _republic(), target=role)
+    scope.require(
+        actor,
+        "access.role.manage",
+        _republic(),
+        target=role,
+        target_visible=_sees_roles(actor),
+    )
     fields = ["name_kk", "name_ru", "capabilities", "is_active"]
     before = journal.snapshot(role, fields)
     if name_kk is not None:
-        role.name_kk = role.name = name_kk
+        role.name_kk = name_kk
+        # `name` mirrors the active language: sync the base column under the default one only
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            role.name = name_kk
     if name_ru is not None:
         role.name_ru = name_ru
     if capabilities is not None:
         role.capabilities = _check_capabilities(capabilities)
     if is_active is not None:
         role.is_active = is_active
+    role._history_user = actor.user
     role.save()
     old, new = journal.changed(before, journal.snapshot(role, fields))
     if new:

@@ -30,5 +30,9 @@ def publish(event: Any) -> None:
 
 
 def _dispatch(event: Any) -> None:
+    """Run every handler; one that fails is logged and does not keep the others from running."""
     for handler in list(_handlers.get(type(event), [])):
-        handler(event)
+        try:
+            handler(event)
+        except Exception:
+            log.exception("Handler %r failed for %r", handler, event)

@@ -46,8 +46,17 @@ def unit_children(actor: Actor, parent: Unit | None) -> QuerySet[Unit]:
     return qs.filter(parent=parent) if parent else qs.filter(parent__isnull=True)
 
 
+def _in_force(day: Any) -> Q:
+    """Attribute values valid on `day` (a value set from a later date is not current yet)."""
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
 def _attribute_filter(org_type_code: str | None, expressions: list[str]) -> Q:
-    """Build the filter for `code:value` expressions (e.g. `small_class:true`, `computer_classes:0`)."""
+    """Build the filter for `code:value` expressions (e.g. `small_class:true`, `computer_classes:0`).
+
+    Without a type, a code shared by several types (`status`, `accreditation`) matches each type's
+    own definition; the value only has to fit one of them.
+    """
     query = Q()
     today = timezone.localdate()
     for expression in expressions:
@@ -57,22 +66,21 @@ def _attribute_filter(org_type_code: str | None, expressions: list[str]) -> Q:
         definitions = AttributeDefinition.objects.filter(code=code)
         if org_type_code:
             definitions = definitions.filter(org_type__code=org_type_code)
-        definition = definitions.first()
-        if definition is None:
+        definitions = list(definitions)
+        if not definitions:
             raise ValidationError(code="attribute_unknown", fields={"attr": [expression]})
-        try:
-            typed = parse_attribute_value(definition.value_type, raw, definition.choices)
-        except AttributeValueError as exc:
-            raise ValidationError(code=exc.code, fields={"attr": [expression]}) from None
-        current = AttributeValue.objects.filter(
-            organization=OuterRef("pk"),
-            definition__code=code,
-            valid_from__lte=today,
-            valid_to__isnull=True,
-            **typed,
-        )
-        if org_type_code:
-            current = current.filter(definition__org_type__code=org_type_code)
+        matches = Q(pk__in=[])
+        errors = []
+        for definition in definitions:
+            try:
+                typed = parse_attribute_value(definition.value_type, raw, definition.choices)
+            except AttributeValueError as exc:
+                errors.append(exc.code)
+                continue
+            matches |= Q(definition=definition, **typed)
+        if len(errors) == len(definitions):
+            raise ValidationError(code=errors[0], fields={"attr": [expression]})
+        current = AttributeValue.objects.filter(_in_force(today), matches, organization=OuterRef("pk"))
         query &= Q(Exists(current))
     return query
 
@@ -103,9 +111,11 @@ def organization_list(
     return qs
 
 
-def current_attributes(organization: Unit) -> list[AttributeValue]:
+def current_attributes(organization: Unit, *, as_of: Any = None) -> list[AttributeValue]:
+    """The organization's attribute values in force today (or on `as_of`)."""
+    day = as_of or timezone.localdate()
     return list(
-        AttributeValue.objects.filter(organization=organization, valid_to__isnull=True)
+        AttributeValue.objects.filter(_in_force(day), organization=organization)
         .select_related("definition")
         .order_by("definition__ordering")
     )
@@ -131,6 +141,7 @@ def child_counts(units: list[Unit]) -> dict[Any, int]:
     """How many direct children each unit has (one query, for the tree's expand buttons)."""
     rows = (
         Unit.objects.filter(parent__in=units)
+        .order_by()  # the default ordering by path would split the groups
         .values("parent_id")
         .annotate(n=Count("id"))
         .values_list("parent_id", "n")

@@ -10,8 +10,9 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from oqu.access import scope
@@ -134,7 +135,9 @@ def unit_change(*, actor: Actor, unit: Unit, **changes: Any) -> Unit:
     for field, value in changes.items():
         setattr(unit, field, value)
     if "name_kk" in changes:
-        unit.name = unit.name_kk
+        # `name` mirrors the active language: sync the base column under the default one only
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            unit.name = unit.name_kk
     try:
         with transaction.atomic():
             unit.save()
@@ -227,8 +230,8 @@ def attribute_value_set(
             code="attribute_unknown",
             fields={"code": [code]},
         )
-    if definition.valid_to and definition.valid_to < as_of:
-        raise ValidationError(_("This attribute is no longer in use."), code="attribute_expired")
+    if as_of < definition.valid_from or (definition.valid_to and definition.valid_to < as_of):
+        raise ValidationError(_("This attribute is not in use on that date."), code="attribute_not_in_force")
     try:
         typed = parse_attribute_value(definition.value_type, value, definition.choices)
     except AttributeValueError as exc:
@@ -243,8 +246,15 @@ def attribute_value_set(
     before = None
     if current is not None:
         before = {"value": current.value, "valid_from": current.valid_from}
-        if current.valid_from >= as_of:
-            current.delete()
+        if current.valid_from > as_of:
+            # The past is kept, never rewritten: a value cannot start before the one in force.
+            raise ValidationError(
+                _("The value cannot start before the current value's start date."),
+                code="attribute_backdated",
+                fields={"valid_from": [str(current.valid_from)]},
+            )
+        if current.valid_from == as_of:
+            current.delete()  # a same-day correction replaces the value
         else:
             current.valid_to = as_of - dt.timedelta(days=1)
             current.save(update_fields=["valid_to", "updated_at"])
@@ -277,7 +287,8 @@ def attribute_definition_create(
 ) -> AttributeDefinition:
     """Add an attribute to a type's catalogue: a republic-level decision."""
     republic = Unit.objects.get(kind=Unit.Kind.REPUBLIC)
-    scope.require(actor, ATTRIBUTES, republic)
+    # the catalogue is reference data every signed-in user sees: refusing it is 403, not 404
+    scope.require(actor, ATTRIBUTES, republic, target_visible=not actor.is_anonymous)
     if value_type not in AttributeDefinition.ValueType.values:
         raise ValidationError(code="value_type_unknown", fields={"value_type": [value_type]})
     if value_type == "choice" and not choices:

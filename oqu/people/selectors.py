@@ -68,7 +68,10 @@ def enrolment_list(
     qs = Enrolment.objects.select_related("person", "organization")
     if actor.is_anonymous:
         return qs.none()
-    qs = qs.filter(scope.path_filter(actor, action, "organization__path") | _relation_filter(actor, action, "person"))
+    if not actor.is_platform_admin:  # Q() | relation would keep the relation part only
+        qs = qs.filter(
+            scope.path_filter(actor, action, "organization__path") | _relation_filter(actor, action, "person")
+        )
     if organization is not None:
         qs = qs.filter(organization=organization)
     if person is not None:
@@ -124,7 +127,8 @@ def guardianship_list(
     own = _relation_filter(actor, action, "child")
     if actor.person_id:
         own |= Q(guardian_id=actor.person_id)
-    qs = qs.filter(in_units | own)
+    if not actor.is_platform_admin:  # the administrator also sees children with no enrolment
+        qs = qs.filter(in_units | own)
     if child is not None:
         qs = qs.filter(child=child)
     if guardian is not None:
@@ -158,3 +162,34 @@ def children_of(actor: Actor) -> QuerySet[Person]:
     return Person.objects.filter(
         guardians__guardian_id=actor.person_id, guardians__end_date__isnull=True
     ).distinct()
+
+
+def person_to_relate(
+    actor: Actor,
+    action: str,
+    *,
+    unit: Any = None,
+    relative: Person | None = None,
+    person_id: UUID | str | None = None,
+    iin: str = "",
+) -> Person:
+    """The person to enrol or employ in `unit`, or to record as a guardian of `relative`.
+
+    A person just registered, or coming from another organization, is not yet visible through
+    `person_list` (only active relations in scope make a person visible), so they are found by id
+    or IIN here — but only once the actor holds `action` on the unit (or on the relative), so the
+    lookup tells nothing to anyone who may not act there (like the IIN duplicate check of
+    `person_register`).
+    """
+    if relative is not None:
+        scope.require_person(actor, action, relative)
+    else:
+        scope.require(actor, action, unit)
+    person = None
+    if person_id:
+        person = Person.objects.filter(pk=person_id).first()
+    elif iin:
+        person = Person.objects.filter(iin=iin.strip()).first()
+    if person is None:
+        raise scope.not_found(actor, action, "people.person", person_id or iin)
+    return person

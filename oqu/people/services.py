@@ -71,6 +71,29 @@ def _identity_from_iin(iin: str, birth_date: dt.date | None, sex: str | None) ->
     }
 
 
+def _tells_identity(iin: str) -> bool:
+    """Whether a valid IIN shows its holder's birth date and sex."""
+    try:
+        return not parse_iin(iin).needs_verification
+    except InvalidIdentifier:
+        return False
+
+
+def _check_sex(sex: str | None) -> None:
+    if sex and sex not in Sex.values:
+        raise ValidationError(code="sex_unknown", fields={"sex": [sex]})
+
+
+def _check_organization(organization: Any) -> None:
+    """People learn and work in open organizations, not in territorial units or closed ones."""
+    if organization.kind != "organization" or organization.status != "active":
+        raise ValidationError(
+            _("This is not an open organization."),
+            code="organization_not_open",
+            fields={"organization": [str(organization.pk)]},
+        )
+
+
 def _check_names(values: dict[str, Any]) -> None:
     missing = {
         name: ["required"]
@@ -82,6 +105,26 @@ def _check_names(values: dict[str, Any]) -> None:
             _("Last and first names are required in Kazakh and in Russian."),
             code="name_required",
             fields=missing,
+        )
+
+
+def _check_end_date(start_date: dt.date, end_date: dt.date) -> None:
+    """A relation ends on a past or present day, never before it began.
+
+    "Active" means no end date, so a future end would end it at once; ends are recorded when
+    they happen.
+    """
+    if end_date < start_date:
+        raise ValidationError(
+            _("The end date is before the start date."),
+            code="end_before_start",
+            fields={"end_date": ["before_start"]},
+        )
+    if end_date > timezone.localdate():
+        raise ValidationError(
+            _("The end date cannot be in the future."),
+            code="end_in_future",
+            fields={"end_date": ["future"]},
         )
 
 
@@ -103,8 +146,7 @@ def person_register(
     """Register a person by IIN for an organization that will enrol or employ them (MAP-PASS)."""
     scope.require(actor, "people.person.manage", organization)
     iin = (iin or "").strip()
-    if sex and sex not in Sex.values:
-        raise ValidationError(code="sex_unknown", fields={"sex": [sex]})
+    _check_sex(sex)
     identity = _identity_from_iin(iin, birth_date, sex)
     values = {
         "last_name_kk": last_name_kk,
@@ -121,7 +163,9 @@ def person_register(
         )
     try:
         with transaction.atomic():
-            person = Person.objects.create(iin=iin, **{k: v.strip() for k, v in values.items()}, **identity)
+            person = Person(iin=iin, **{k: v.strip() for k, v in values.items()}, **identity)
+            person._history_user = actor.user
+            person.save()
     except IntegrityError:
         raise Conflict(
             _("A person with this IIN is already registered."), code="iin_duplicate", fields={"iin": ["duplicate"]}
@@ -145,10 +189,16 @@ def person_change(*, actor: Actor, person: Person, **changes: Any) -> Person:
     if unknown:
         raise ValidationError(code="field_not_editable", fields={k: ["not_editable"] for k in unknown})
     before = journal.snapshot(person, ["iin", *PERSON_FIELDS, "needs_verification"])
+    _check_sex(changes.get("sex"))
     merged = {**{f: getattr(person, f) for f in allowed}, **changes}
+    merged["iin"] = (merged["iin"] or "").strip()
     _check_names(merged)
     if {"iin", "birth_date", "sex"} & set(changes):
-        identity = _identity_from_iin(merged["iin"], merged["birth_date"], merged["sex"])
+        birth_date, sex = merged["birth_date"], merged["sex"]
+        if merged["iin"] != person.iin and _tells_identity(merged["iin"]):
+            # birth date and sex follow a corrected IIN; values typed with it must match it
+            birth_date, sex = changes.get("birth_date"), changes.get("sex")
+        identity = _identity_from_iin(merged["iin"], birth_date, sex)
         merged.update(identity)
     if merged["iin"] != person.iin and Person.objects.filter(iin=merged["iin"]).exists():
         raise Conflict(
@@ -156,6 +206,7 @@ def person_change(*, actor: Actor, person: Person, **changes: Any) -> Person:
         )
     for field, value in merged.items():
         setattr(person, field, value.strip() if isinstance(value, str) else value)
+    person._history_user = actor.user
     person.save()
     old, new = journal.changed(before, journal.snapshot(person, list(before)))
     if new:
@@ -177,6 +228,7 @@ def enrolment_create(
 ) -> Enrolment:
     """Enrol a person: one active main enrolment per level; any number in additional education."""
     scope.require(actor, "people.enrolment.manage", organization, target=person)
+    _check_organization(organization)
     if level not in Level.values:
         raise ValidationError(code="level_unknown", fields={"level": [level]})
     org_level = organization.org_type.level if organization.org_type_id else ""
@@ -219,10 +271,7 @@ def enrolment_end(*, actor: Actor, enrolment: Enrolment, end_date: dt.date, reas
     scope.require(actor, "people.enrolment.manage", enrolment.organization, target=enrolment)
     if enrolment.end_date is not None:
         raise Conflict(_("This enrolment has already ended."), code="already_ended")
-    if end_date < enrolment.start_date:
-        raise ValidationError(
-            _("The end date is before the start date."), code="end_before_start", fields={"end_date": ["before_start"]}
-        )
+    _check_end_date(enrolment.start_date, end_date)
     enrolment.end_date = end_date
     enrolment.end_reason = reason
     enrolment.save()
@@ -248,6 +297,7 @@ def employment_create(
 ) -> Employment:
     """Employ a person; a person may hold positions in any number of organizations."""
     scope.require(actor, "people.employment.manage", organization, target=person)
+    _check_organization(organization)
     if not position.strip():
         raise ValidationError(code="position_required", fields={"position": ["required"]})
     employment = Employment.objects.create(
@@ -262,10 +312,7 @@ def employment_end(*, actor: Actor, employment: Employment, end_date: dt.date) -
     scope.require(actor, "people.employment.manage", employment.organization, target=employment)
     if employment.end_date is not None:
         raise Conflict(_("This employment has already ended."), code="already_ended")
-    if end_date < employment.start_date:
-        raise ValidationError(
-            _("The end date is before the start date."), code="end_before_start", fields={"end_date": ["before_start"]}
-        )
+    _check_end_date(employment.start_date, end_date)
     employment.end_date = end_date
     employment.save()
     journal.record(
@@ -298,6 +345,7 @@ def guardianship_end(*, actor: Actor, guardianship: Guardianship, end_date: dt.d
     scope.require_person(actor, "people.guardianship.manage", guardianship.child)
     if guardianship.end_date is not None:
         raise Conflict(_("This guardianship has already ended."), code="already_ended")
+    _check_end_date(guardianship.start_date, end_date)
     guardianship.end_date = end_date
     guardianship.save()
     journal.record(

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "oqu.access",
     "oqu.audit",
     "oqu.notifications",
+    "oqu.demo",
     "oqu.web",
 ]
 
@@ -60,7 +61,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "oqu.kernel.middleware.RequestContextMiddleware",
+    # Last, so that it sees domain errors raised by views with the language already active.
+    "oqu.web.middleware.DomainErrorMiddleware",
 ]
+CSRF_FAILURE_VIEW = "oqu.web.views.csrf_failure"
 
 ROOT_URLCONF = "oqu.urls"
 WSGI_APPLICATION = "oqu.wsgi.application"

@@ -1,0 +1,337 @@
+"""The authorization matrix at the selector and service level (G-5.8, G-5.10).
+
+Every declared capability × a role of each level × where the target unit lies from the grant:
+own unit, child unit (grant on a district → a school in it), sibling unit (another school of the
+same district, another district of the same region, another region), parent unit (grant on a
+school → its district). The outcomes are written out below, row by row, from the role table of
+the law and the access rule "outside the scope → 404, visible but not allowed → 403"; they are
+not computed from the code under test. The API level has its own matrix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from oqu.access import scope
+from oqu.access.capabilities import all_capabilities
+from oqu.kernel.errors import Forbidden, NotFound
+from oqu.orgs.models import Unit
+from oqu.tests import factories as f
+
+RELATIONS = ("own", "child", "sibling", "parent")
+
+# Where each role is granted, and which unit of `org_tree` each relation points at.
+PLACES = {
+    "school_teacher": (
+        "school_a1",
+        {"own": "school_a1", "sibling": "school_a1_other", "parent": "district_a1"},
+    ),
+    "school_deputy_director": (
+        "school_a1",
+        {"own": "school_a1", "sibling": "school_a1_other", "parent": "district_a1"},
+    ),
+    "school_director": (
+        "school_a1",
+        {"own": "school_a1", "sibling": "school_a1_other", "parent": "district_a1"},
+    ),
+    "preschool_head": (
+        "preschool_a1",
+        {"own": "preschool_a1", "sibling": "school_a1", "parent": "district_a1"},
+    ),
+    "district_specialist": (
+        "district_a1",
+        {
+            "own": "district_a1",
+            "child": "school_a1",
+            "sibling": "district_a2",
+            "parent": "region_a",
+        },
+    ),
+    "district_head": (
+        "district_a1",
+        {
+            "own": "district_a1",
+            "child": "school_a1",
+            "sibling": "district_a2",
+            "parent": "region_a",
+        },
+    ),
+    "region_specialist": (
+        "region_a",
+        {"own": "region_a", "child": "district_a1", "sibling": "region_b", "parent": "republic"},
+    ),
+    "region_head": (
+        "region_a",
+        {"own": "region_a", "child": "school_a2", "sibling": "region_b", "parent": "republic"},
+    ),
+    "ministry_head": ("republic", {"own": "republic", "child": "school_b1"}),
+    "platform_admin": ("republic", {"own": "republic", "child": "district_b1"}),
+}
+
+# capability | role | own | child | sibling | parent   ("--": the relation does not exist)
+MATRIX = """
+orgs.unit.view             | school_teacher         | ok  | --  | 404 | 404
+orgs.unit.view             | school_deputy_director | ok  | --  | 404 | 404
+orgs.unit.view             | school_director        | ok  | --  | 404 | 404
+orgs.unit.view             | preschool_head         | ok  | --  | 404 | 404
+orgs.unit.view             | district_specialist    | ok  | ok  | 404 | 404
+orgs.unit.view             | district_head          | ok  | ok  | 404 | 404
+orgs.unit.view             | region_specialist      | ok  | ok  | 404 | 404
+orgs.unit.view             | region_head            | ok  | ok  | 404 | 404
+orgs.unit.view             | ministry_head          | ok  | ok  | --  | --
+orgs.unit.view             | platform_admin         | ok  | ok  | --  | --
+orgs.unit.manage           | school_teacher         | 403 | --  | 404 | 404
+orgs.unit.manage           | school_deputy_director | 403 | --  | 404 | 404
+orgs.unit.manage           | school_director        | 403 | --  | 404 | 404
+orgs.unit.manage           | preschool_head         | 403 | --  | 404 | 404
+orgs.unit.manage           | district_specialist    | 403 | 403 | 404 | 404
+orgs.unit.manage           | district_head          | ok  | ok  | 404 | 404
+orgs.unit.manage           | region_specialist      | 403 | 403 | 404 | 404
+orgs.unit.manage           | region_head            | ok  | ok  | 404 | 404
+orgs.unit.manage           | ministry_head          | ok  | ok  | --  | --
+orgs.unit.manage           | platform_admin         | ok  | ok  | --  | --
+orgs.attribute.manage      | school_teacher         | 403 | --  | 404 | 404
+orgs.attribute.manage      | school_deputy_director | 403 | --  | 404 | 404
+orgs.attribute.manage      | school_director        | ok  | --  | 404 | 404
+orgs.attribute.manage      | preschool_head         | ok  | --  | 404 | 404
+orgs.attribute.manage      | district_specialist    | ok  | ok  | 404 | 404
+orgs.attribute.manage      | district_head          | ok  | ok  | 404 | 404
+orgs.attribute.manage      | region_specialist      | ok  | ok  | 404 | 404
+orgs.attribute.manage      | region_head            | ok  | ok  | 404 | 404
+orgs.attribute.manage      | ministry_head          | ok  | ok  | --  | --
+orgs.attribute.manage      | platform_admin         | ok  | ok  | --  | --
+people.person.view         | school_teacher         | ok  | --  | 404 | 404
+people.person.view         | school_deputy_director | ok  | --  | 404 | 404
+people.person.view         | school_director        | ok  | --  | 404 | 404
+people.person.view         | preschool_head         | ok  | --  | 404 | 404
+people.person.view         | district_specialist    | ok  | ok  | 404 | 404
+people.person.view         | district_head          | ok  | ok  | 404 | 404
+people.person.view         | region_specialist      | ok  | ok  | 404 | 404
+people.person.view         | region_head            | ok  | ok  | 404 | 404
+people.person.view         | ministry_head          | ok  | ok  | --  | --
+people.person.view         | platform_admin         | ok  | ok  | --  | --
+people.person.manage       | school_teacher         | 403 | --  | 404 | 404
+people.person.manage       | school_deputy_director | ok  | --  | 404 | 404
+people.person.manage       | school_director        | ok  | --  | 404 | 404
+people.person.manage       | preschool_head         | ok  | --  | 404 | 404
+people.person.manage       | district_specialist    | 403 | 403 | 404 | 404
+people.person.manage       | district_head          | 403 | 403 | 404 | 404
+people.person.manage       | region_specialist      | 403 | 403 | 404 | 404
+people.person.manage       | region_head            | 403 | 403 | 404 | 404
+people.person.manage       | ministry_head          | 403 | 403 | --  | --
+people.person.manage       | platform_admin         | ok  | ok  | --  | --
+people.enrolment.view      | school_teacher         | ok  | --  | 404 | 404
+people.enrolment.view      | school_deputy_director | ok  | --  | 404 | 404
+people.enrolment.view      | school_director        | ok  | --  | 404 | 404
+people.enrolment.view      | preschool_head         | ok  | --  | 404 | 404
+people.enrolment.view      | district_specialist    | ok  | ok  | 404 | 404
+people.enrolment.view      | district_head          | ok  | ok  | 404 | 404
+people.enrolment.view      | region_specialist      | ok  | ok  | 404 | 404
+people.enrolment.view      | region_head            | ok  | ok  | 404 | 404
+people.enrolment.view      | ministry_head          | ok  | ok  | --  | --
+people.enrolment.view      | platform_admin         | ok  | ok  | --  | --
+people.enrolment.manage    | school_teacher         | 403 | --  | 404 | 404
+people.enrolment.manage    | school_deputy_director | ok  | --  | 404 | 404
+people.enrolment.manage    | school_director        | ok  | --  | 404 | 404
+people.enrolment.manage    | preschool_head         | ok  | --  | 404 | 404
+people.enrolment.manage    | district_specialist    | 403 | 403 | 404 | 404
+people.enrolment.manage    | district_head          | 403 | 403 | 404 | 404
+people.enrolment.manage    | region_specialist      | 403 | 403 | 404 | 404
+people.enrolment.manage    | region_head            | 403 | 403 | 404 | 404
+people.enrolment.manage    | ministry_head          | 403 | 403 | --  | --
+people.enrolment.manage    | platform_admin         | ok  | ok  | --  | --
+people.employment.view     | school_teacher         | ok  | --  | 404 | 404
+people.employment.view     | school_deputy_director | ok  | --  | 404 | 404
+people.employment.view     | school_director        | ok  | --  | 404 | 404
+people.employment.view     | preschool_head         | ok  | --  | 404 | 404
+people.employment.view     | district_specialist    | ok  | ok  | 404 | 404
+people.employment.view     | district_head          | ok  | ok  | 404 | 404
+people.employment.view     | region_specialist      | ok  | ok  | 404 | 404
+people.employment.view     | region_head            | ok  | ok  | 404 | 404
+people.employment.view     | ministry_head          | ok  | ok  | --  | --
+people.employment.view     | platform_admin         | ok  | ok  | --  | --
+people.employment.manage   | school_teacher         | 403 | --  | 404 | 404
+people.employment.manage   | school_deputy_director | 403 | --  | 404 | 404
+people.employment.manage   | school_director        | ok  | --  | 404 | 404
+people.employment.manage   | preschool_head         | ok  | --  | 404 | 404
+people.employment.manage   | district_specialist    | 403 | 403 | 404 | 404
+people.employment.manage   | district_head          | 403 | 403 | 404 | 404
+people.employment.manage   | region_specialist      | 403 | 403 | 404 | 404
+people.employment.manage   | region_head            | 403 | 403 | 404 | 404
+people.employment.manage   | ministry_head          | 403 | 403 | --  | --
+people.employment.manage   | platform_admin         | ok  | ok  | --  | --
+people.guardianship.view   | school_teacher         | ok  | --  | 404 | 404
+people.guardianship.view   | school_deputy_director | ok  | --  | 404 | 404
+people.guardianship.view   | school_director        | ok  | --  | 404 | 404
+people.guardianship.view   | preschool_head         | ok  | --  | 404 | 404
+people.guardianship.view   | district_specialist    | ok  | ok  | 404 | 404
+people.guardianship.view   | district_head          | ok  | ok  | 404 | 404
+people.guardianship.view   | region_specialist      | ok  | ok  | 404 | 404
+people.guardianship.view   | region_head            | ok  | ok  | 404 | 404
+people.guardianship.view   | ministry_head          | ok  | ok  | --  | --
+people.guardianship.view   | platform_admin         | ok  | ok  | --  | --
+people.guardianship.manage | school_teacher         | 403 | --  | 404 | 404
+people.guardianship.manage | school_deputy_director | ok  | --  | 404 | 404
+people.guardianship.manage | school_director        | ok  | --  | 404 | 404
+people.guardianship.manage | preschool_head         | ok  | --  | 404 | 404
+people.guardianship.manage | district_specialist    | 403 | 403 | 404 | 404
+people.guardianship.manage | district_head          | 403 | 403 | 404 | 404
+people.guardianship.manage | region_specialist      | 403 | 403 | 404 | 404
+people.guardianship.manage | region_head            | 403 | 403 | 404 | 404
+people.guardianship.manage | ministry_head          | 403 | 403 | --  | --
+people.guardianship.manage | platform_admin         | ok  | ok  | --  | --
+access.role.view           | school_teacher         | 403 | --  | 404 | 404
+access.role.view           | school_deputy_director | 403 | --  | 404 | 404
+access.role.view           | school_director        | ok  | --  | 404 | 404
+access.role.view           | preschool_head         | ok  | --  | 404 | 404
+access.role.view           | district_specialist    | ok  | ok  | 404 | 404
+access.role.view           | district_head          | ok  | ok  | 404 | 404
+access.role.view           | region_specialist      | ok  | ok  | 404 | 404
+access.role.view           | region_head            | ok  | ok  | 404 | 404
+access.role.view           | ministry_head          | ok  | ok  | --  | --
+access.role.view           | platform_admin         | ok  | ok  | --  | --
+access.role.manage         | school_teacher         | 403 | --  | 404 | 404
+access.role.manage         | school_deputy_director | 403 | --  | 404 | 404
+access.role.manage         | school_director        | 403 | --  | 404 | 404
+access.role.manage         | preschool_head         | 403 | --  | 404 | 404
+access.role.manage         | district_specialist    | 403 | 403 | 404 | 404
+access.role.manage         | district_head          | 403 | 403 | 404 | 404
+access.role.manage         | region_specialist      | 403 | 403 | 404 | 404
+access.role.manage         | region_head            | 403 | 403 | 404 | 404
+access.role.manage         | ministry_head          | 403 | 403 | --  | --
+access.role.manage         | platform_admin         | ok  | ok  | --  | --
+access.grant.view          | school_teacher         | 403 | --  | 404 | 404
+access.grant.view          | school_deputy_director | ok  | --  | 404 | 404
+access.grant.view          | school_director        | ok  | --  | 404 | 404
+access.grant.view          | preschool_head         | ok  | --  | 404 | 404
+access.grant.view          | district_specialist    | ok  | ok  | 404 | 404
+access.grant.view          | district_head          | ok  | ok  | 404 | 404
+access.grant.view          | region_specialist      | ok  | ok  | 404 | 404
+access.grant.view          | region_head            | ok  | ok  | 404 | 404
+access.grant.view          | ministry_head          | ok  | ok  | --  | --
+access.grant.view          | platform_admin         | ok  | ok  | --  | --
+access.grant.manage        | school_teacher         | 403 | --  | 404 | 404
+access.grant.manage        | school_deputy_director | 403 | --  | 404 | 404
+access.grant.manage        | school_director        | ok  | --  | 404 | 404
+access.grant.manage        | preschool_head         | ok  | --  | 404 | 404
+access.grant.manage        | district_specialist    | 403 | 403 | 404 | 404
+access.grant.manage        | district_head          | ok  | ok  | 404 | 404
+access.grant.manage        | region_specialist      | 403 | 403 | 404 | 404
+access.grant.manage        | region_head            | ok  | ok  | 404 | 404
+access.grant.manage        | ministry_head          | ok  | ok  | --  | --
+access.grant.manage        | platform_admin         | ok  | ok  | --  | --
+audit.journal.view         | school_teacher         | 403 | --  | 404 | 404
+audit.journal.view         | school_deputy_director | 403 | --  | 404 | 404
+audit.journal.view         | school_director        | ok  | --  | 404 | 404
+audit.journal.view         | preschool_head         | ok  | --  | 404 | 404
+audit.journal.view         | district_specialist    | 403 | 403 | 404 | 404
+audit.journal.view         | district_head          | ok  | ok  | 404 | 404
+audit.journal.view         | region_specialist      | 403 | 403 | 404 | 404
+audit.journal.view         | region_head            | ok  | ok  | 404 | 404
+audit.journal.view         | ministry_head          | ok  | ok  | --  | --
+audit.journal.view         | platform_admin         | ok  | ok  | --  | --
+"""
+
+
+@dataclass
+class World:
+    units: dict[str, Unit]
+    users: dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The `org_tree` layout and one user per role of the table, built once for the module.
+
+    Like `TestCase.setUpTestData`: built inside a transaction that is rolled back when the module
+    ends; each test runs in its own savepoint inside it.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        republic, region_a, region_b = f.republic(), f.region("75"), f.region("10")
+        district_a1 = f.make_unit(region_a, "district", "Алмалы ауданы")
+        district_a2 = f.make_unit(region_a, "district", "Бостандық ауданы")
+        district_b1 = f.make_unit(region_b, "district", "Абай ауданы")
+        units = {
+            "republic": republic,
+            "region_a": region_a,
+            "region_b": region_b,
+            "district_a1": district_a1,
+            "district_a2": district_a2,
+            "district_b1": district_b1,
+            "school_a1": f.make_unit(district_a1, "organization", "№ 1 мектеп", "school"),
+            "school_a1_other": f.make_unit(district_a1, "organization", "№ 2 мектеп", "school"),
+            "school_a2": f.make_unit(district_a2, "organization", "№ 3 мектеп", "school"),
+            "school_b1": f.make_unit(district_b1, "organization", "№ 4 мектеп", "school"),
+            "preschool_a1": f.make_unit(district_a1, "organization", "Балапан", "preschool"),
+        }
+        users = {}
+        for role, (granted_on, _targets) in PLACES.items():
+            users[role] = f.make_user(f"matrix-{role}")
+            f.grant(users[role], role, units[granted_on])
+        yield World(units=units, users=users)
+        transaction.set_rollback(True)
+
+
+def _rows() -> list[tuple[str, str, str, str]]:
+    rows = []
+    for line in MATRIX.strip().splitlines():
+        capability, role, *outcomes = (cell.strip() for cell in line.split("|"))
+        rows.extend(
+            (capability, role, relation, outcome)
+            for relation, outcome in zip(RELATIONS, outcomes, strict=True)
+            if outcome != "--"
+        )
+    return rows
+
+
+CASES = _rows()
+
+
+def test_g5_8_matrix_covers_every_declared_capability_and_every_role_of_the_table(db):
+    # the table must grow with the code: a new capability without rows fails here
+    assert {c for c, *_ in CASES} == set(all_capabilities())
+    assert {r for _, r, *_ in CASES} == set(PLACES)
+
+
+@pytest.mark.parametrize(
+    ("capability", "role", "relation", "expected"),
+    CASES,
+    ids=[f"{c}-{r}-{rel}" for c, r, rel, _ in CASES],
+)
+def test_g5_8_capability_matrix(world, db, actor_of, capability, role, relation, expected):
+    # given a user holding `role` on its unit
+    actor = actor_of(world.users[role])
+    target = world.units[PLACES[role][1][relation]]
+    # when the selector filters units for the capability
+    seen = scope.visible(actor, capability, Unit.objects.filter(pk=target.pk), via="path").exists()
+    # then the target is visible exactly when the action is allowed
+    assert seen is (expected == "ok")
+    # and the service gate allows it, refuses it (403) or does not see it (404)
+    outcome = _require(actor, capability, target)
+    assert outcome == expected
+
+
+def _require(actor: scope.Actor, capability: str, target: Unit) -> str:
+    try:
+        scope.require(actor, capability, target)
+    except Forbidden:
+        return "403"
+    except NotFound:
+        return "404"
+    return "ok"
+
+
+@pytest.mark.smoke
+def test_g5_10_matrix_sample_teacher_is_refused_on_own_school_and_blind_to_the_district(
+    org_tree, user_with_role, actor_of
+):
+    actor = actor_of(user_with_role("school_teacher", org_tree.school_a1))
+    scope.require(actor, "people.person.view", org_tree.school_a1)
+    with pytest.raises(Forbidden):
+        scope.require(actor, "people.person.manage", org_tree.school_a1)
+    with pytest.raises(NotFound):
+        scope.require(actor, "people.person.view", org_tree.district_a1)

@@ -1,0 +1,1 @@
+"""Synthetic national-scale data and demo accounts (`manage.py seed`)."""
