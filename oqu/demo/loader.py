@@ -9,11 +9,8 @@ exactly as when data is imported by a migration.
 from __future__ import annotations
 
 import datetime as dt
-import queue
-import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
@@ -45,7 +42,6 @@ MODELS: dict[str, Any] = {
     "guardianship": Guardianship,
 }
 BULK_BATCH_SIZE = 500
-T = TypeVar("T")
 
 
 class MissingReferenceData(LookupError):
@@ -201,7 +197,6 @@ class Loader:
 
     def _copy(self, key: str, rows: list[Row]) -> None:
         from psycopg import sql
-        from psycopg.copy import QueuedLibpqWriter
 
         _, columns, extras, json_positions = self._layout[key]
         statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
@@ -210,7 +205,7 @@ class Loader:
         )
         with self.connection.cursor() as cursor:
             raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
-            with raw.copy(statement, writer=QueuedLibpqWriter(raw)) as copy:
+            with raw.copy(statement) as copy:
                 self._copy_rows(copy, rows, extras, json_positions)
 
     @staticmethod
@@ -243,41 +238,3 @@ class Loader:
         with self.connection.cursor() as cursor:
             for key in TABLE_ORDER:
                 cursor.execute(f'ANALYZE "{MODELS[key]._meta.db_table}"')  # noqa: S608 (table names from models)
-
-
-def prefetch(items: Iterable[T], depth: int = 2) -> Iterator[T]:
-    """Iterate `items` produced by a background thread, at most `depth` ahead.
-
-    Generating rows is Python work; writing them is mostly the database's. With the generator one
-    batch ahead, both run at once (the thread touches no database connection).
-    """
-    buffer: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for item in items:
-                if stop.is_set():
-                    return
-                buffer.put(("item", item))
-            buffer.put(("done", None))
-        except BaseException as exc:  # noqa: BLE001 (handed to the consumer, raised there)
-            buffer.put(("error", exc))
-
-    worker = threading.Thread(target=produce, name="seed-generator", daemon=True)
-    worker.start()
-    try:
-        while True:
-            kind, value = buffer.get()
-            if kind == "done":
-                return
-            if kind == "error":
-                raise value
-            yield value
-    finally:
-        stop.set()
-        while worker.is_alive():  # let a blocked producer finish its put
-            try:
-                buffer.get_nowait()
-            except queue.Empty:
-                worker.join(timeout=0.05)

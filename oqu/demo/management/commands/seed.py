@@ -21,7 +21,6 @@ from oqu.demo.generator import plan_country, school_year_start
 from oqu.demo.loader import (
     Loader,
     MissingReferenceData,
-    prefetch,
     read_inputs,
     seeded_organizations,
 )
@@ -69,10 +68,11 @@ class Command(BaseCommand):
             raise CommandError(f"--scale must be above 0 and at most {MAX_SCALE}.")
         existing = seeded_organizations()
         if existing and not options["force"]:
-            self.stdout.write(
-                f"The database already holds {existing} organizations: nothing was seeded "
-                "(use --force to add a further synthetic data set)."
-            )
+            if options["verbosity"] >= 1:
+                self.stdout.write(
+                    f"The database already holds {existing} organizations: nothing was seeded "
+                    "(use --force to add a further synthetic data set)."
+                )
         else:
             self._seed(scale, options)
         if options["demo_accounts"]:
@@ -110,7 +110,7 @@ class Command(BaseCommand):
         loader = Loader()
         with transaction.atomic():
             loader.write(plan.unit_rows())
-        for label, batch in prefetch(plan.batches()):
+        for label, batch in plan.batches():
             with transaction.atomic():
                 loader.write(batch)
             if verbosity >= 2:
