@@ -43,7 +43,9 @@ def org_tree(db: Any) -> OrgTree:
         district_a1=district_a1,
         district_a2=district_a2,
         district_b1=district_b1,
-        school_a1=f.make_unit(district_a1, "organization", "№ 1 мектеп", "school", bin="940140000385"),
+        school_a1=f.make_unit(
+            district_a1, "organization", "№ 1 мектеп", "school", bin="940140000385"
+        ),
         school_a1_other=f.make_unit(district_a1, "organization", "№ 2 мектеп", "school"),
         school_a2=f.make_unit(district_a2, "organization", "№ 3 мектеп", "school"),
         school_b1=f.make_unit(district_b1, "organization", "№ 4 мектеп", "school"),

@@ -21,6 +21,9 @@ def check_role_capabilities(app_configs: Any = None, **kwargs: Any) -> list[Erro
         unknown = sorted(set(capabilities) - set(declared))
         if unknown:
             errors.append(
-                Error(f"Role {code} names undeclared capabilities: {', '.join(unknown)}", id="oqu.E001")
+                Error(
+                    f"Role {code} names undeclared capabilities: {', '.join(unknown)}",
+                    id="oqu.E001",
+                )
             )
     return errors

@@ -125,7 +125,9 @@ def path_filter(actor: Actor, action: str, via: str) -> Q:
     return query
 
 
-def visible(actor: Actor, action: str, qs: QuerySet[M], via: str = "organization__path") -> QuerySet[M]:
+def visible(
+    actor: Actor, action: str, qs: QuerySet[M], via: str = "organization__path"
+) -> QuerySet[M]:
     """Filter `qs` to the rows in the actor's subtrees for `action` (selectors start here)."""
     if actor.is_anonymous:
         return qs.none()
@@ -178,9 +180,17 @@ class Denial:
     reason: str
 
 
-def _denied(error_class: type[Forbidden] | type[NotFound], actor: Actor, action: str, target: Any, reason: str):  # type: ignore[no-untyped-def]
+def _denied(
+    error_class: type[Forbidden] | type[NotFound],
+    actor: Actor,
+    action: str,
+    target: Any,
+    reason: str,
+):  # type: ignore[no-untyped-def]
     error = error_class()
-    target_type = target._meta.label_lower if target is not None and hasattr(target, "_meta") else ""
+    target_type = (
+        target._meta.label_lower if target is not None and hasattr(target, "_meta") else ""
+    )
     target_id = str(getattr(target, "pk", "") or "")
     error.denial = Denial(actor, action, target_type, target_id, reason)  # type: ignore[attr-defined]
     return error
@@ -204,7 +214,9 @@ def person_filter(actor: Actor, action: str) -> Q:
     if actor.paths_for(action):
         enrolled = Enrolment.objects.filter(unit_q, person=OuterRef("pk"), end_date__isnull=True)
         employed = Employment.objects.filter(unit_q, person=OuterRef("pk"), end_date__isnull=True)
-        children_in_scope = Enrolment.objects.filter(unit_q, end_date__isnull=True).values("person_id")
+        children_in_scope = Enrolment.objects.filter(unit_q, end_date__isnull=True).values(
+            "person_id"
+        )
         guarding = Guardianship.objects.filter(
             guardian=OuterRef("pk"), end_date__isnull=True, child_id__in=children_in_scope
         )
@@ -232,7 +244,9 @@ def person_units(person: Any) -> list[Any]:
     from oqu.orgs.models import Unit
     from oqu.people.models import Employment, Enrolment, Guardianship
 
-    enrolled = Enrolment.objects.filter(person=person, end_date__isnull=True).values("organization_id")
+    enrolled = Enrolment.objects.filter(person=person, end_date__isnull=True).values(
+        "organization_id"
+    )
     employed = Employment.objects.filter(person=person, end_date__isnull=True).values(
         "organization_id"
     )

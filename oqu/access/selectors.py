@@ -16,7 +16,11 @@ def role_list(actor: Actor) -> QuerySet[Role]:
     """Roles are public reference data for anyone who may see or give roles somewhere."""
     if actor.is_anonymous:
         return Role.objects.none()
-    if actor.is_platform_admin or actor.paths_for("access.role.view") or actor.paths_for("access.grant.manage"):
+    if (
+        actor.is_platform_admin
+        or actor.paths_for("access.role.view")
+        or actor.paths_for("access.grant.manage")
+    ):
         return Role.objects.all()
     return Role.objects.none()
 
@@ -29,11 +33,18 @@ def role_get(actor: Actor, role_id: UUID | str) -> Role:
 
 
 def grant_list(
-    actor: Actor, *, unit=None, user=None, active_only: bool = False  # type: ignore[no-untyped-def]
+    actor: Actor,
+    *,
+    unit=None,
+    user=None,
+    active_only: bool = False,  # type: ignore[no-untyped-def]
 ) -> QuerySet[Grant]:
     """Grants on units in the actor's subtrees for `access.grant.view`."""
     qs = scope.visible(
-        actor, "access.grant.view", Grant.objects.select_related("user", "role", "unit", "granted_by"), via="unit__path"
+        actor,
+        "access.grant.view",
+        Grant.objects.select_related("user", "role", "unit", "granted_by"),
+        via="unit__path",
     )
     if unit is not None:
         qs = qs.filter(unit__path__startswith=unit.path)

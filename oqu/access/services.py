@@ -82,7 +82,9 @@ def grant_create(
     scope.require(actor, "access.grant.manage", unit)
     if not role.is_active or role.level == Role.Level.RELATION:
         raise ValidationError(
-            _("This role cannot be granted on a unit."), code="role_not_grantable", fields={"role": [role.code]}
+            _("This role cannot be granted on a unit."),
+            code="role_not_grantable",
+            fields={"role": [role.code]},
         )
     if unit.kind not in LEVEL_UNIT_KINDS[role.level]:
         raise ValidationError(
@@ -101,10 +103,17 @@ def grant_create(
     valid_from = valid_from or timezone.now()
     if valid_to is not None and valid_to <= valid_from:
         raise ValidationError(
-            _("The end of the period is before its start."), code="period_invalid", fields={"valid_to": ["before_start"]}
+            _("The end of the period is before its start."),
+            code="period_invalid",
+            fields={"valid_to": ["before_start"]},
         )
     grant = Grant(
-        user=user, role=role, unit=unit, valid_from=valid_from, valid_to=valid_to, granted_by=actor.user
+        user=user,
+        role=role,
+        unit=unit,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        granted_by=actor.user,
     )
     grant._history_user = actor.user  # the row history names who gave it, outside requests too
     grant.save()
@@ -113,7 +122,13 @@ def grant_create(
         action="access.grant.create",
         target=grant,
         organization_id=unit.pk if unit.kind == "organization" else None,
-        after={"user": user.username, "role": role.code, "unit": str(unit.pk), "valid_from": valid_from, "valid_to": valid_to},
+        after={
+            "user": user.username,
+            "role": role.code,
+            "unit": str(unit.pk),
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+        },
     )
     return grant
 
@@ -159,7 +174,9 @@ def role_create(
     )
     role._history_user = actor.user
     role.save()
-    journal.record(actor=actor, action="access.role.create", target=role, after=journal.snapshot(role))
+    journal.record(
+        actor=actor, action="access.role.create", target=role, after=journal.snapshot(role)
+    )
     return role
 
 

@@ -50,7 +50,8 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
         return 0
     exceptions = _exceptions(start, end)
     return sum(
-        _is_working(start + dt.timedelta(days=i), exceptions) for i in range(1, (end - start).days + 1)
+        _is_working(start + dt.timedelta(days=i), exceptions)
+        for i in range(1, (end - start).days + 1)
     )
 
 

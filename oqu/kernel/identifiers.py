@@ -78,7 +78,12 @@ def parse_iin(iin: str) -> IinInfo:
 
 
 BIN_TYPES = {"4": "resident", "5": "non_resident", "6": "joint_entrepreneur"}
-BIN_ATTRIBUTES = {"0": "head_unit", "1": "branch", "2": "representative_office", "3": "peasant_farm"}
+BIN_ATTRIBUTES = {
+    "0": "head_unit",
+    "1": "branch",
+    "2": "representative_office",
+    "3": "peasant_farm",
+}
 
 
 def validate_bin(bin_: str) -> str:
@@ -113,6 +118,8 @@ def make_iin(birth: dt.date, sex: str, serial: int) -> str | None:
     return complete_with_check_digit(head)
 
 
-def make_bin(year: int, month: int, serial: int, *, kind: str = "4", attribute: str = "0") -> str | None:
+def make_bin(
+    year: int, month: int, serial: int, *, kind: str = "4", attribute: str = "0"
+) -> str | None:
     head = f"{year % 100:02d}{month:02d}{kind}{attribute}{serial % 100000:05d}"
     return complete_with_check_digit(head)

@@ -65,7 +65,9 @@ class CalendarDay(models.Model):
     name_kk = models.CharField(max_length=200, blank=True)
     name_ru = models.CharField(max_length=200, blank=True)
     projected = models.BooleanField(
-        _("projected"), default=False, help_text=_("Computed by the statutory rule, not yet official.")
+        _("projected"),
+        default=False,
+        help_text=_("Computed by the statutory rule, not yet official."),
     )
 
     class Meta:

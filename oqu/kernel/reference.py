@@ -21,16 +21,31 @@ CALENDAR_2026: list[tuple[dt.date, str, str, str]] = [
     (D(2026, 3, 23), HOLIDAY, "Наурыз мейрамы", "Наурыз мейрамы"),
     (D(2026, 3, 24), TRANSFER, "Наурыздан ауыстырылған демалыс", "Перенос выходного (Наурыз)"),
     (D(2026, 3, 25), TRANSFER, "Наурыздан ауыстырылған демалыс", "Перенос выходного (Наурыз)"),
-    (D(2026, 5, 1), HOLIDAY, "Қазақстан халқының бірлігі күні", "Праздник единства народа Казахстана"),
+    (
+        D(2026, 5, 1),
+        HOLIDAY,
+        "Қазақстан халқының бірлігі күні",
+        "Праздник единства народа Казахстана",
+    ),
     (D(2026, 5, 7), HOLIDAY, "Отан қорғаушы күні", "День защитника Отечества"),
     (D(2026, 5, 9), HOLIDAY, "Жеңіс күні", "День Победы"),
     (D(2026, 5, 11), TRANSFER, "9 мамырдан ауыстырылған демалыс", "Перенос выходного с 9 мая"),
     (D(2026, 5, 27), HOLIDAY, "Құрбан айттың бірінші күні", "Первый день Курбан айта"),
     (D(2026, 7, 6), HOLIDAY, "Астана күні", "День Столицы"),
     (D(2026, 8, 30), HOLIDAY, "Конституция күні", "День Конституции"),
-    (D(2026, 8, 31), TRANSFER, "30 тамыздан ауыстырылған демалыс", "Перенос выходного с 30 августа"),
+    (
+        D(2026, 8, 31),
+        TRANSFER,
+        "30 тамыздан ауыстырылған демалыс",
+        "Перенос выходного с 30 августа",
+    ),
     (D(2026, 10, 25), HOLIDAY, "Республика күні", "День Республики"),
-    (D(2026, 10, 26), TRANSFER, "25 қазаннан ауыстырылған демалыс", "Перенос выходного с 25 октября"),
+    (
+        D(2026, 10, 26),
+        TRANSFER,
+        "25 қазаннан ауыстырылған демалыс",
+        "Перенос выходного с 25 октября",
+    ),
     (D(2026, 12, 16), HOLIDAY, "Тәуелсіздік күні", "День Независимости"),
 ]
 
@@ -45,7 +60,12 @@ CALENDAR_2027: list[tuple[dt.date, str, str, str]] = [
     (D(2027, 3, 22), HOLIDAY, "Наурыз мейрамы", "Наурыз мейрамы"),
     (D(2027, 3, 23), HOLIDAY, "Наурыз мейрамы", "Наурыз мейрамы"),
     (D(2027, 3, 24), TRANSFER, "Наурыздан ауыстырылған демалыс", "Перенос выходного (Наурыз)"),
-    (D(2027, 5, 1), HOLIDAY, "Қазақстан халқының бірлігі күні", "Праздник единства народа Казахстана"),
+    (
+        D(2027, 5, 1),
+        HOLIDAY,
+        "Қазақстан халқының бірлігі күні",
+        "Праздник единства народа Казахстана",
+    ),
     (D(2027, 5, 3), TRANSFER, "1 мамырдан ауыстырылған демалыс", "Перенос выходного с 1 мая"),
     (D(2027, 5, 7), HOLIDAY, "Отан қорғаушы күні", "День защитника Отечества"),
     (D(2027, 5, 9), HOLIDAY, "Жеңіс күні", "День Победы"),
@@ -58,14 +78,38 @@ CALENDAR_2027: list[tuple[dt.date, str, str, str]] = [
 
 # code, valid_from, valid_to, value, source, confidence
 RULES: list[tuple[str, dt.date, dt.date | None, Any, str, str]] = [
-    ("school.teaching_load.weekly_hours", D(2000, 1, 1), D(2021, 8, 31), 18,
-     "Law on Education art. 52 p.7 (before 01.09.2021)", "H"),
-    ("school.teaching_load.weekly_hours", D(2021, 9, 1), None, 16,
-     "Law on the status of a teacher art. 8 p.3 sub-p.1", "H"),
-    ("school.grading.quarter_weights", D(2020, 9, 1), None, {"fo": 25, "sor": 25, "soch": 50},
-     "Order 125 p.28 (site file), DOMAIN.md §2", "M"),
-    ("school.grading.thresholds", D(2020, 9, 1), None, {"5": 85, "4": 65, "3": 40},
-     "Order 125 Appendix 1, DOMAIN.md §2", "H"),
+    (
+        "school.teaching_load.weekly_hours",
+        D(2000, 1, 1),
+        D(2021, 8, 31),
+        18,
+        "Law on Education art. 52 p.7 (before 01.09.2021)",
+        "H",
+    ),
+    (
+        "school.teaching_load.weekly_hours",
+        D(2021, 9, 1),
+        None,
+        16,
+        "Law on the status of a teacher art. 8 p.3 sub-p.1",
+        "H",
+    ),
+    (
+        "school.grading.quarter_weights",
+        D(2020, 9, 1),
+        None,
+        {"fo": 25, "sor": 25, "soch": 50},
+        "Order 125 p.28 (site file), DOMAIN.md §2",
+        "M",
+    ),
+    (
+        "school.grading.thresholds",
+        D(2020, 9, 1),
+        None,
+        {"5": 85, "4": 65, "3": 40},
+        "Order 125 Appendix 1, DOMAIN.md §2",
+        "H",
+    ),
 ]
 
 
@@ -75,7 +119,12 @@ def load_calendar(apps: Any) -> None:
         for date, kind, name_kk, name_ru in rows:
             day_model.objects.update_or_create(
                 date=date,
-                defaults={"kind": kind, "name_kk": name_kk, "name_ru": name_ru, "projected": projected},
+                defaults={
+                    "kind": kind,
+                    "name_kk": name_kk,
+                    "name_ru": name_ru,
+                    "projected": projected,
+                },
             )
 
 
@@ -85,5 +134,10 @@ def load_rules(apps: Any) -> None:
         rule_model.objects.get_or_create(
             code=code,
             valid_from=valid_from,
-            defaults={"valid_to": valid_to, "value": value, "source": source, "confidence": confidence},
+            defaults={
+                "valid_to": valid_to,
+                "value": value,
+                "source": source,
+                "confidence": confidence,
+            },
         )

@@ -58,7 +58,9 @@ class Unit(BaseModel):
     class Meta:
         ordering = ["path"]
         indexes = [
-            models.Index(fields=["path"], name="unit_path_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["path"], name="unit_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["parent", "kind"], name="unit_parent_kind"),
         ]
         constraints = [

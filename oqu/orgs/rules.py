@@ -23,7 +23,9 @@ class AttributeValueError(ValueError):
         super().__init__(code)
 
 
-def parse_attribute_value(value_type: str, raw: Any, choices: list[dict[str, str]]) -> dict[str, Any]:
+def parse_attribute_value(
+    value_type: str, raw: Any, choices: list[dict[str, str]]
+) -> dict[str, Any]:
     """Turn a raw value into the typed columns of an AttributeValue, or raise AttributeValueError."""
     if value_type == "bool":
         if isinstance(raw, bool):

@@ -80,7 +80,9 @@ def _attribute_filter(org_type_code: str | None, expressions: list[str]) -> Q:
             matches |= Q(definition=definition, **typed)
         if len(errors) == len(definitions):
             raise ValidationError(code=errors[0], fields={"attr": [expression]})
-        current = AttributeValue.objects.filter(_in_force(today), matches, organization=OuterRef("pk"))
+        current = AttributeValue.objects.filter(
+            _in_force(today), matches, organization=OuterRef("pk")
+        )
         query &= Q(Exists(current))
     return query
 
@@ -103,9 +105,7 @@ def organization_list(
     if attributes:
         qs = qs.filter(_attribute_filter(org_type, attributes))
     if search:
-        qs = qs.filter(
-            Q(name_kk__icontains=search) | Q(name_ru__icontains=search) | Q(bin=search)
-        )
+        qs = qs.filter(Q(name_kk__icontains=search) | Q(name_ru__icontains=search) | Q(bin=search))
     if status:
         qs = qs.filter(status=status)
     return qs
@@ -121,7 +121,9 @@ def current_attributes(organization: Unit, *, as_of: Any = None) -> list[Attribu
     )
 
 
-def attribute_definitions(org_type: OrganizationType | None = None) -> QuerySet[AttributeDefinition]:
+def attribute_definitions(
+    org_type: OrganizationType | None = None,
+) -> QuerySet[AttributeDefinition]:
     qs = AttributeDefinition.objects.select_related("org_type")
     return qs.filter(org_type=org_type) if org_type else qs
 

@@ -27,7 +27,17 @@ from .rules import AttributeValueError, parent_allowed, parse_attribute_value
 
 MANAGE = "orgs.unit.manage"
 ATTRIBUTES = "orgs.attribute.manage"
-EDITABLE_FIELDS = ("name_kk", "name_ru", "kato_code", "kato_version", "bin", "languages", "address", "is_private", "org_type_id")
+EDITABLE_FIELDS = (
+    "name_kk",
+    "name_ru",
+    "kato_code",
+    "kato_version",
+    "bin",
+    "languages",
+    "address",
+    "is_private",
+    "org_type_id",
+)
 LANGUAGE_CODES = {"kk", "ru", "en", "uz", "ug", "tj", "de"}
 
 
@@ -38,7 +48,9 @@ def _check_bin(bin_: str) -> str:
         return validate_bin(bin_)
     except InvalidIdentifier as exc:
         raise ValidationError(
-            _("The BIN is not valid: check the 12 digits."), code=exc.code, fields={"bin": [exc.code]}
+            _("The BIN is not valid: check the 12 digits."),
+            code=exc.code,
+            fields={"bin": [exc.code]},
         ) from None
 
 
@@ -78,11 +90,15 @@ def unit_create(
     scope.require(actor, MANAGE, parent)
     if not parent_allowed(kind, parent.kind):
         raise ValidationError(
-            _("This kind of unit cannot be placed there."), code="parent_not_allowed", fields={"parent": [kind]}
+            _("This kind of unit cannot be placed there."),
+            code="parent_not_allowed",
+            fields={"parent": [kind]},
         )
     if kind == Unit.Kind.ORGANIZATION and org_type is None:
         raise ValidationError(
-            _("An organization needs a type."), code="org_type_required", fields={"org_type": ["required"]}
+            _("An organization needs a type."),
+            code="org_type_required",
+            fields={"org_type": ["required"]},
         )
     if not name_kk.strip() or not name_ru.strip():
         raise ValidationError(
@@ -116,7 +132,9 @@ def unit_create(
         raise Conflict(
             _("An organization with this BIN is already registered."), code="bin_duplicate"
         ) from None
-    journal.record(actor=actor, action="orgs.unit.create", target=unit, after=journal.snapshot(unit))
+    journal.record(
+        actor=actor, action="orgs.unit.create", target=unit, after=journal.snapshot(unit)
+    )
     return unit
 
 
@@ -126,7 +144,9 @@ def unit_change(*, actor: Actor, unit: Unit, **changes: Any) -> Unit:
     scope.require(actor, MANAGE, unit)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError(code="field_not_editable", fields={k: ["not_editable"] for k in unknown})
+        raise ValidationError(
+            code="field_not_editable", fields={k: ["not_editable"] for k in unknown}
+        )
     before = journal.snapshot(unit, list(changes))
     if "bin" in changes:
         changes["bin"] = _check_bin(changes["bin"])
@@ -159,7 +179,9 @@ def unit_move(*, actor: Actor, unit: Unit, new_parent: Unit) -> Unit:
     if new_parent.path.startswith(unit.path):
         raise ValidationError(_("A unit cannot be moved into itself."), code="move_into_self")
     if not parent_allowed(unit.kind, new_parent.kind):
-        raise ValidationError(_("This kind of unit cannot be placed there."), code="parent_not_allowed")
+        raise ValidationError(
+            _("This kind of unit cannot be placed there."), code="parent_not_allowed"
+        )
     old_path = unit.path
     old_parent_id = unit.parent_id
     new_path = _new_path(new_parent, unit.pk)
@@ -211,7 +233,11 @@ def organization_reopen(*, actor: Actor, organization: Unit) -> Unit:
     organization.closed_on = None
     organization.save()
     journal.record(
-        actor=actor, action="orgs.unit.reopen", target=organization, before=before, after={"status": "active"}
+        actor=actor,
+        action="orgs.unit.reopen",
+        target=organization,
+        before=before,
+        after={"status": "active"},
     )
     return organization
 
@@ -223,7 +249,9 @@ def attribute_value_set(
     """Set an organization's attribute from `as_of`; the previous value is closed, not overwritten."""
     scope.require(actor, ATTRIBUTES, organization)
     as_of = as_of or timezone.localdate()
-    definition = AttributeDefinition.objects.filter(org_type_id=organization.org_type_id, code=code).first()
+    definition = AttributeDefinition.objects.filter(
+        org_type_id=organization.org_type_id, code=code
+    ).first()
     if definition is None:
         raise ValidationError(
             _("This attribute does not exist for this type of organization."),
@@ -231,12 +259,16 @@ def attribute_value_set(
             fields={"code": [code]},
         )
     if as_of < definition.valid_from or (definition.valid_to and definition.valid_to < as_of):
-        raise ValidationError(_("This attribute is not in use on that date."), code="attribute_not_in_force")
+        raise ValidationError(
+            _("This attribute is not in use on that date."), code="attribute_not_in_force"
+        )
     try:
         typed = parse_attribute_value(definition.value_type, value, definition.choices)
     except AttributeValueError as exc:
         raise ValidationError(
-            _("The value does not fit the attribute's type."), code=exc.code, fields={"value": [exc.code]}
+            _("The value does not fit the attribute's type."),
+            code=exc.code,
+            fields={"value": [exc.code]},
         ) from None
     current = (
         AttributeValue.objects.select_for_update()
@@ -293,7 +325,9 @@ def attribute_definition_create(
         raise ValidationError(code="value_type_unknown", fields={"value_type": [value_type]})
     if value_type == "choice" and not choices:
         raise ValidationError(
-            _("A choice attribute needs its choices."), code="choices_required", fields={"choices": ["required"]}
+            _("A choice attribute needs its choices."),
+            code="choices_required",
+            fields={"choices": ["required"]},
         )
     if AttributeDefinition.objects.filter(org_type=org_type, code=code).exists():
         raise Conflict(_("This attribute already exists."), code="attribute_duplicate")
@@ -310,6 +344,9 @@ def attribute_definition_create(
         valid_to=valid_to,
     )
     journal.record(
-        actor=actor, action="orgs.attribute.define", target=definition, after=journal.snapshot(definition)
+        actor=actor,
+        action="orgs.attribute.define",
+        target=definition,
+        after=journal.snapshot(definition),
     )
     return definition

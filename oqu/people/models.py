@@ -28,7 +28,9 @@ class Person(BaseModel):
     needs_verification = models.BooleanField(
         _("needs verification"),
         default=False,
-        help_text=_("Birth date or sex could not be derived from the IIN; check the state register."),
+        help_text=_(
+            "Birth date or sex could not be derived from the IIN; check the state register."
+        ),
     )
     verification_reason = models.CharField(max_length=40, blank=True)
 

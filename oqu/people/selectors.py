@@ -31,9 +31,17 @@ def person_list(actor: Actor, *, search: str = "", organization: Any = None) -> 
                 )
     if organization is not None:
         active_here = Q(
-            Exists(Enrolment.objects.filter(person=OuterRef("pk"), organization=organization, end_date__isnull=True))
+            Exists(
+                Enrolment.objects.filter(
+                    person=OuterRef("pk"), organization=organization, end_date__isnull=True
+                )
+            )
         ) | Q(
-            Exists(Employment.objects.filter(person=OuterRef("pk"), organization=organization, end_date__isnull=True))
+            Exists(
+                Employment.objects.filter(
+                    person=OuterRef("pk"), organization=organization, end_date__isnull=True
+                )
+            )
         )
         qs = qs.filter(active_here)
     return qs
@@ -70,7 +78,8 @@ def enrolment_list(
         return qs.none()
     if not actor.is_platform_admin:  # Q() | relation would keep the relation part only
         qs = qs.filter(
-            scope.path_filter(actor, action, "organization__path") | _relation_filter(actor, action, "person")
+            scope.path_filter(actor, action, "organization__path")
+            | _relation_filter(actor, action, "person")
         )
     if organization is not None:
         qs = qs.filter(organization=organization)
@@ -122,7 +131,9 @@ def guardianship_list(
     if actor.paths_for(action) or actor.is_platform_admin:
         unit_q = scope.path_filter(actor, action, "organization__path")
         in_units = Q(
-            Exists(Enrolment.objects.filter(unit_q, person=OuterRef("child"), end_date__isnull=True))
+            Exists(
+                Enrolment.objects.filter(unit_q, person=OuterRef("child"), end_date__isnull=True)
+            )
         )
     own = _relation_filter(actor, action, "child")
     if actor.person_id:
@@ -141,7 +152,9 @@ def guardianship_list(
 def guardianship_get(actor: Actor, guardianship_id: UUID | str) -> Guardianship:
     item = guardianship_list(actor, active_only=False).filter(pk=guardianship_id).first()
     if item is None:
-        raise scope.not_found(actor, "people.guardianship.view", "people.guardianship", guardianship_id)
+        raise scope.not_found(
+            actor, "people.guardianship.view", "people.guardianship", guardianship_id
+        )
     return item
 
 

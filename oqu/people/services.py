@@ -33,9 +33,13 @@ PERSON_FIELDS = (*NAME_FIELDS, "birth_date", "sex")
 def _iin_error(code: str) -> ValidationError:
     messages = {
         "iin_format": _("The IIN must be exactly 12 digits."),
-        "iin_checksum": _("The IIN check digit does not match: the number is mistyped or never issued."),
+        "iin_checksum": _(
+            "The IIN check digit does not match: the number is mistyped or never issued."
+        ),
     }
-    return ValidationError(messages.get(code, _("The IIN is not valid.")), code=code, fields={"iin": [code]})
+    return ValidationError(
+        messages.get(code, _("The IIN is not valid.")), code=code, fields={"iin": [code]}
+    )
 
 
 def _identity_from_iin(iin: str, birth_date: dt.date | None, sex: str | None) -> dict[str, Any]:
@@ -53,10 +57,21 @@ def _identity_from_iin(iin: str, birth_date: dt.date | None, sex: str | None) ->
             )
         if sex and sex != info.sex:
             raise ValidationError(
-                _("The sex does not match the IIN."), code="sex_mismatch", fields={"sex": ["mismatch"]}
+                _("The sex does not match the IIN."),
+                code="sex_mismatch",
+                fields={"sex": ["mismatch"]},
             )
-        return {"birth_date": info.birth_date, "sex": info.sex, "needs_verification": False, "verification_reason": ""}
-    missing = {name: ["required"] for name, value in (("birth_date", birth_date), ("sex", sex)) if not value}
+        return {
+            "birth_date": info.birth_date,
+            "sex": info.sex,
+            "needs_verification": False,
+            "verification_reason": "",
+        }
+    missing = {
+        name: ["required"]
+        for name, value in (("birth_date", birth_date), ("sex", sex))
+        if not value
+    }
     if missing:
         raise ValidationError(
             _("This IIN does not show the birth date or sex: type them in."),
@@ -159,7 +174,9 @@ def person_register(
     _check_names(values)
     if Person.objects.filter(iin=iin).exists():
         raise Conflict(
-            _("A person with this IIN is already registered."), code="iin_duplicate", fields={"iin": ["duplicate"]}
+            _("A person with this IIN is already registered."),
+            code="iin_duplicate",
+            fields={"iin": ["duplicate"]},
         )
     try:
         with transaction.atomic():
@@ -168,7 +185,9 @@ def person_register(
             person.save()
     except IntegrityError:
         raise Conflict(
-            _("A person with this IIN is already registered."), code="iin_duplicate", fields={"iin": ["duplicate"]}
+            _("A person with this IIN is already registered."),
+            code="iin_duplicate",
+            fields={"iin": ["duplicate"]},
         ) from None
     journal.record(
         actor=actor,
@@ -187,7 +206,9 @@ def person_change(*, actor: Actor, person: Person, **changes: Any) -> Person:
     allowed = {*PERSON_FIELDS, "iin"}
     unknown = set(changes) - allowed
     if unknown:
-        raise ValidationError(code="field_not_editable", fields={k: ["not_editable"] for k in unknown})
+        raise ValidationError(
+            code="field_not_editable", fields={k: ["not_editable"] for k in unknown}
+        )
     before = journal.snapshot(person, ["iin", *PERSON_FIELDS, "needs_verification"])
     _check_sex(changes.get("sex"))
     merged = {**{f: getattr(person, f) for f in allowed}, **changes}
@@ -202,7 +223,9 @@ def person_change(*, actor: Actor, person: Person, **changes: Any) -> Person:
         merged.update(identity)
     if merged["iin"] != person.iin and Person.objects.filter(iin=merged["iin"]).exists():
         raise Conflict(
-            _("A person with this IIN is already registered."), code="iin_duplicate", fields={"iin": ["duplicate"]}
+            _("A person with this IIN is already registered."),
+            code="iin_duplicate",
+            fields={"iin": ["duplicate"]},
         )
     for field, value in merged.items():
         setattr(person, field, value.strip() if isinstance(value, str) else value)
@@ -210,7 +233,9 @@ def person_change(*, actor: Actor, person: Person, **changes: Any) -> Person:
     person.save()
     old, new = journal.changed(before, journal.snapshot(person, list(before)))
     if new:
-        journal.record(actor=actor, action="people.person.change", target=person, before=old, after=new)
+        journal.record(
+            actor=actor, action="people.person.change", target=person, before=old, after=new
+        )
     return person
 
 
@@ -247,7 +272,12 @@ def enrolment_create(
             code="age_not_allowed",
             fields={"person": ["age"]},
         )
-    if is_main and Enrolment.objects.filter(person=person, level=level, is_main=True, end_date__isnull=True).exists():
+    if (
+        is_main
+        and Enrolment.objects.filter(
+            person=person, level=level, is_main=True, end_date__isnull=True
+        ).exists()
+    ):
         raise Conflict(
             _("The person already has an active main enrolment at this level."),
             code="main_enrolment_exists",
@@ -261,12 +291,19 @@ def enrolment_create(
         group_name=group_name,
         start_date=start_date,
     )
-    journal.record(actor=actor, action="people.enrolment.create", target=enrolment, after=journal.snapshot(enrolment))
+    journal.record(
+        actor=actor,
+        action="people.enrolment.create",
+        target=enrolment,
+        after=journal.snapshot(enrolment),
+    )
     return enrolment
 
 
 @transaction.atomic
-def enrolment_end(*, actor: Actor, enrolment: Enrolment, end_date: dt.date, reason: str) -> Enrolment:
+def enrolment_end(
+    *, actor: Actor, enrolment: Enrolment, end_date: dt.date, reason: str
+) -> Enrolment:
     """End an enrolment (graduation, transfer, expulsion); the record stays in the history."""
     scope.require(actor, "people.enrolment.manage", enrolment.organization, target=enrolment)
     if enrolment.end_date is not None:
@@ -301,9 +338,18 @@ def employment_create(
     if not position.strip():
         raise ValidationError(code="position_required", fields={"position": ["required"]})
     employment = Employment.objects.create(
-        organization=organization, person=person, position=position.strip(), start_date=start_date, rate=rate
+        organization=organization,
+        person=person,
+        position=position.strip(),
+        start_date=start_date,
+        rate=rate,
     )
-    journal.record(actor=actor, action="people.employment.create", target=employment, after=journal.snapshot(employment))
+    journal.record(
+        actor=actor,
+        action="people.employment.create",
+        target=employment,
+        after=journal.snapshot(employment),
+    )
     return employment
 
 
@@ -316,7 +362,11 @@ def employment_end(*, actor: Actor, employment: Employment, end_date: dt.date) -
     employment.end_date = end_date
     employment.save()
     journal.record(
-        actor=actor, action="people.employment.end", target=employment, before={"end_date": None}, after={"end_date": end_date}
+        actor=actor,
+        action="people.employment.end",
+        target=employment,
+        before={"end_date": None},
+        after={"end_date": end_date},
     )
     return employment
 
@@ -336,12 +386,16 @@ def guardianship_create(
     item = Guardianship.objects.create(
         guardian=guardian, child=child, kind=kind, start_date=start_date or timezone.localdate()
     )
-    journal.record(actor=actor, action="people.guardianship.create", target=item, after=journal.snapshot(item))
+    journal.record(
+        actor=actor, action="people.guardianship.create", target=item, after=journal.snapshot(item)
+    )
     return item
 
 
 @transaction.atomic
-def guardianship_end(*, actor: Actor, guardianship: Guardianship, end_date: dt.date) -> Guardianship:
+def guardianship_end(
+    *, actor: Actor, guardianship: Guardianship, end_date: dt.date
+) -> Guardianship:
     scope.require_person(actor, "people.guardianship.manage", guardianship.child)
     if guardianship.end_date is not None:
         raise Conflict(_("This guardianship has already ended."), code="already_ended")
@@ -349,6 +403,10 @@ def guardianship_end(*, actor: Actor, guardianship: Guardianship, end_date: dt.d
     guardianship.end_date = end_date
     guardianship.save()
     journal.record(
-        actor=actor, action="people.guardianship.end", target=guardianship, before={"end_date": None}, after={"end_date": end_date}
+        actor=actor,
+        action="people.guardianship.end",
+        target=guardianship,
+        before={"end_date": None},
+        after={"end_date": end_date},
     )
     return guardianship

@@ -27,7 +27,9 @@ def region(kato: str = "75") -> Unit:
     return Unit.objects.get(kind="region", kato_code=f"{kato}0000000")
 
 
-def make_unit(parent: Unit, kind: str, name: str, org_type: str | None = None, **extra: Any) -> Unit:
+def make_unit(
+    parent: Unit, kind: str, name: str, org_type: str | None = None, **extra: Any
+) -> Unit:
     unit_id = uuid.uuid4()
     return Unit.objects.create(
         id=unit_id,
@@ -51,7 +53,10 @@ def free_iin(birth: dt.date, sex: str = "M") -> str:
 
 
 def make_person(
-    last_name: str = "Тестов", first_name: str = "Тест", birth: dt.date = dt.date(2012, 5, 17), sex: str = "M"
+    last_name: str = "Тестов",
+    first_name: str = "Тест",
+    birth: dt.date = dt.date(2012, 5, 17),
+    sex: str = "M",
 ) -> Person:
     return Person.objects.create(
         iin=free_iin(birth, sex),
@@ -64,8 +69,12 @@ def make_person(
     )
 
 
-def make_user(username: str, *, person: Person | None = None, language: str = "kk", **extra: Any) -> User:
-    user = User.objects.create_user(username=username, password="Passw0rd!-test", language=language, person=person, **extra)
+def make_user(
+    username: str, *, person: Person | None = None, language: str = "kk", **extra: Any
+) -> User:
+    user = User.objects.create_user(
+        username=username, password="Passw0rd!-test", language=language, person=person, **extra
+    )
     return user
 
 
@@ -79,15 +88,26 @@ def grant(user: User, role_code: str, unit: Unit, **extra: Any) -> Grant:
     )
 
 
-def enrol(person: Person, org: Unit, level: str = "school", grade: int | None = 5, **extra: Any) -> Enrolment:
+def enrol(
+    person: Person, org: Unit, level: str = "school", grade: int | None = 5, **extra: Any
+) -> Enrolment:
     return Enrolment.objects.create(
-        person=person, organization=org, level=level, grade=grade, start_date=dt.date(2025, 9, 1), **extra
+        person=person,
+        organization=org,
+        level=level,
+        grade=grade,
+        start_date=dt.date(2025, 9, 1),
+        **extra,
     )
 
 
 def employ(person: Person, org: Unit, position: str = "teacher") -> Employment:
-    return Employment.objects.create(person=person, organization=org, position=position, start_date=dt.date(2020, 9, 1))
+    return Employment.objects.create(
+        person=person, organization=org, position=position, start_date=dt.date(2020, 9, 1)
+    )
 
 
 def guard(guardian: Person, child: Person, kind: str = "mother") -> Guardianship:
-    return Guardianship.objects.create(guardian=guardian, child=child, kind=kind, start_date=dt.date(2012, 5, 17))
+    return Guardianship.objects.create(
+        guardian=guardian, child=child, kind=kind, start_date=dt.date(2012, 5, 17)
+    )

@@ -4,9 +4,13 @@ import re
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-ID_ROW = re.compile(r"^\| ((?:G|R503|PRE|SEC|TVET|ADD|DER|EDMS|ACC|HSC|MON|MAP)-[A-Za-z0-9./–-]+) \|", re.M)
+ID_ROW = re.compile(
+    r"^\| ((?:G|R503|PRE|SEC|TVET|ADD|DER|EDMS|ACC|HSC|MON|MAP)-[A-Za-z0-9./–-]+) \|", re.M
+)
 ID_BOLD = re.compile(r"\*\*(MAP-(?:SVC|AI|INT|KPI)-[0-9S]+)\*\*")
-STATUS_ROW = re.compile(r"^\| `?([A-Z0-9][A-Za-z0-9./–-]*)`? \| (done|partial|not started) \|", re.M)
+STATUS_ROW = re.compile(
+    r"^\| `?([A-Z0-9][A-Za-z0-9./–-]*)`? \| (done|partial|not started) \|", re.M
+)
 
 
 def catalogue_ids() -> set[str]:

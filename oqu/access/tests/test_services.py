@@ -178,7 +178,9 @@ def test_g5_8_nobody_gives_rights_they_do_not_hold_on_own_unit(org_tree, user_wi
     before = _state()
     # when the director tries to give it on their own school
     with pytest.raises(ValidationError) as caught:
-        services.grant_create(actor=actor, user=f.make_user("x"), role=broad, unit=org_tree.school_a1)
+        services.grant_create(
+            actor=actor, user=f.make_user("x"), role=broad, unit=org_tree.school_a1
+        )
     # then it is refused, naming the rights they lack, and nothing is stored
     assert caught.value.code == "role_exceeds_own_rights"
     assert caught.value.fields["role"] == ["orgs.unit.manage"]

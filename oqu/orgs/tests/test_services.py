@@ -602,7 +602,11 @@ def test_map_ent_attribute_definition_code_is_unique_per_type(org_tree, admin):
 def test_map_ent_a_value_cannot_start_before_the_value_in_force(org_tree, admin):
     # given a value in force since September
     services.attribute_value_set(
-        actor=admin, organization=org_tree.school_a1, code="library", value=True, as_of=dt.date(2026, 9, 1)
+        actor=admin,
+        organization=org_tree.school_a1,
+        code="library",
+        value=True,
+        as_of=dt.date(2026, 9, 1),
     )
     before = list(AttributeValue.objects.values_list("value_bool", "valid_from", "valid_to"))
     # when someone sets a value from an earlier date
@@ -616,7 +620,9 @@ def test_map_ent_a_value_cannot_start_before_the_value_in_force(org_tree, admin)
         )
     # then it is refused and the history is untouched
     assert caught.value.code == "attribute_backdated"
-    assert list(AttributeValue.objects.values_list("value_bool", "valid_from", "valid_to")) == before
+    assert (
+        list(AttributeValue.objects.values_list("value_bool", "valid_from", "valid_to")) == before
+    )
 
 
 def test_map_ent_an_attribute_takes_no_values_before_it_exists(org_tree, admin):
