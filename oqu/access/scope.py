@@ -171,6 +171,14 @@ def not_found(actor: Actor, action: str, target_type: str, target_id: Any) -> No
     return error
 
 
+def get_in(qs: QuerySet[M], pk: Any, actor: Actor, action: str) -> M:
+    """The row `pk` of an already scoped `qs`, or the journaled 404 (missing and unseen look alike)."""
+    row = qs.filter(pk=pk).first()
+    if row is None:
+        raise not_found(actor, action, qs.model._meta.label_lower, pk)
+    return row
+
+
 @dataclass(frozen=True)
 class Denial:
     actor: Actor

@@ -26,10 +26,7 @@ def role_list(actor: Actor) -> QuerySet[Role]:
 
 
 def role_get(actor: Actor, role_id: UUID | str) -> Role:
-    role = role_list(actor).filter(pk=role_id).first()
-    if role is None:
-        raise scope.not_found(actor, "access.role.view", "access.role", role_id)
-    return role
+    return scope.get_in(role_list(actor), role_id, actor, "access.role.view")
 
 
 def grant_list(
@@ -57,10 +54,7 @@ def grant_list(
 
 
 def grant_get(actor: Actor, grant_id: UUID | str) -> Grant:
-    grant = grant_list(actor).filter(pk=grant_id).first()
-    if grant is None:
-        raise scope.not_found(actor, "access.grant.view", "access.grant", grant_id)
-    return grant
+    return scope.get_in(grant_list(actor), grant_id, actor, "access.grant.view")
 
 
 def grant_history(grant: Grant) -> list[dict[str, object]]:

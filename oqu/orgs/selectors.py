@@ -35,10 +35,7 @@ def tree_queryset(actor: Actor) -> QuerySet[Unit]:
 
 
 def unit_get(actor: Actor, unit_id: UUID | str) -> Unit:
-    unit = unit_queryset(actor).filter(pk=unit_id).first()
-    if unit is None:
-        raise scope.not_found(actor, VIEW, "orgs.unit", unit_id)
-    return unit
+    return scope.get_in(unit_queryset(actor), unit_id, actor, VIEW)
 
 
 def unit_children(actor: Actor, parent: Unit | None) -> QuerySet[Unit]:

@@ -48,10 +48,7 @@ def person_list(actor: Actor, *, search: str = "", organization: Any = None) -> 
 
 
 def person_get(actor: Actor, person_id: UUID | str) -> Person:
-    person = person_list(actor).filter(pk=person_id).first()
-    if person is None:
-        raise scope.not_found(actor, "people.person.view", "people.person", person_id)
-    return person
+    return scope.get_in(person_list(actor), person_id, actor, "people.person.view")
 
 
 def _relation_filter(actor: Actor, action: str, person_field: str) -> Q:
@@ -91,10 +88,9 @@ def enrolment_list(
 
 
 def enrolment_get(actor: Actor, enrolment_id: UUID | str) -> Enrolment:
-    enrolment = enrolment_list(actor, active_only=False).filter(pk=enrolment_id).first()
-    if enrolment is None:
-        raise scope.not_found(actor, "people.enrolment.view", "people.enrolment", enrolment_id)
-    return enrolment
+    return scope.get_in(
+        enrolment_list(actor, active_only=False), enrolment_id, actor, "people.enrolment.view"
+    )
 
 
 def employment_list(
@@ -113,10 +109,9 @@ def employment_list(
 
 
 def employment_get(actor: Actor, employment_id: UUID | str) -> Employment:
-    employment = employment_list(actor, active_only=False).filter(pk=employment_id).first()
-    if employment is None:
-        raise scope.not_found(actor, "people.employment.view", "people.employment", employment_id)
-    return employment
+    return scope.get_in(
+        employment_list(actor, active_only=False), employment_id, actor, "people.employment.view"
+    )
 
 
 def guardianship_list(
