@@ -17,9 +17,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import unquote, urlsplit, urlunsplit
 
 import psycopg
+from pgbench_db import connect_admin, database_url, recreate, url_for
 from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,36 +32,6 @@ TABLES = [
     "people_employment",
     "people_guardianship",
 ]
-
-
-def connect_admin(url: str) -> psycopg.Connection:
-    """An autocommit connection to a maintenance database, with the URL's credentials."""
-    parts = urlsplit(url)
-    own_db = unquote(parts.path.lstrip("/")) or "postgres"
-    params = {
-        "host": parts.hostname or "localhost",
-        "port": parts.port or 5432,
-        "user": unquote(parts.username or ""),
-        "password": unquote(parts.password or ""),
-    }
-    for dbname in ("postgres", own_db):
-        try:
-            return psycopg.connect(dbname=dbname, autocommit=True, **params)
-        except psycopg.OperationalError:
-            continue
-    raise SystemExit("Cannot connect to PostgreSQL with DATABASE_URL.")
-
-
-def bench_url(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{BENCH_DB}", parts.query, parts.fragment))
-
-
-def recreate(admin: psycopg.Connection) -> None:
-    admin.execute(
-        sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(BENCH_DB))
-    )
-    admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DB)))
 
 
 def count_rows(url: str) -> dict[str, int]:
@@ -92,16 +62,14 @@ def main() -> None:
         "--keep", action="store_true", help=f"keep the {BENCH_DB} database of the last scale"
     )
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if urlsplit(url).scheme not in ("postgres", "postgresql", "pgsql", "postgis"):
-        raise SystemExit("bench/seed.py needs DATABASE_URL=postgres://... (PostgreSQL).")
-    target = bench_url(url)
+    url = database_url()
+    target = url_for(url, BENCH_DB)
     results: list[tuple[float, dict[str, int], float]] = []
     with connect_admin(url) as admin:
         version = admin.execute("SHOW server_version").fetchone()[0]
         print(f"PostgreSQL {version}, {os.cpu_count()} CPUs, database {BENCH_DB}")
         for scale in args.scales:
-            recreate(admin)
+            recreate(admin, BENCH_DB)
             manage(target, "migrate", "--noinput", "-v", "0")
             before = count_rows(target)
             seconds = manage(

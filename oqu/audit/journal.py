@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from oqu.kernel.context import current_request_info
 
+from . import chain
 from .models import ActionRecord, FailedAccess
 
 
@@ -69,7 +70,7 @@ def record(
     """Journal one action: who, what, on which object, when, from where, before/after."""
     user = getattr(actor, "user", actor)
     info = current_request_info()
-    return ActionRecord.objects.create(
+    row = ActionRecord(
         at=timezone.now(),
         organization_id=organization_id or _organization_id_of(target),
         actor=user if getattr(user, "pk", None) else None,
@@ -83,6 +84,7 @@ def record(
         ip=info.ip,
         user_agent=info.user_agent,
     )
+    return chain.append(row)
 
 
 def record_denial(error: Exception, *, status: int) -> FailedAccess | None:

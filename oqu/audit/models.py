@@ -1,7 +1,9 @@
 """The action journal (G-5.13) and the failed-access journal (G-5.12).
 
-Append-only by convention of the services; the identity issue adds the per-organization hash
-chain and the viewers. `organization` is the chain key and the scope of who may read a row.
+The action journal is append-only and hash-chained per organization (G-5.16): each row carries
+its number in its chain, the hash of its content and a link hash over the previous row's link, so
+altering, inserting or deleting a row breaks the chain at that point (`chain.py`). One chain per organization (plus one for platform-level rows) keeps
+writers of different organizations from waiting on each other and shards with the data.
 """
 
 from __future__ import annotations
@@ -19,8 +21,14 @@ class ActionRecord(models.Model):
     organization = models.ForeignKey(
         "orgs.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # No cascade and no constraint: deleting an account must never rewrite the journal.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     actor_name = models.CharField(_("actor"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=100, db_index=True)
@@ -31,10 +39,17 @@ class ActionRecord(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=400, blank=True)
+    chain = models.CharField(max_length=40, default="platform")
+    seq = models.BigIntegerField(default=0)
+    content_hash = models.CharField(max_length=64, default="")
+    hash = models.CharField(max_length=64, default="")
 
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["actor", "at"], name="action_actor_at")]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="actionrecord_chain_seq_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
@@ -62,3 +77,14 @@ class FailedAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.reason}"
+
+
+class ChainHead(models.Model):
+    """The last number and hash of one chain; its row lock serializes writers of that chain only."""
+
+    chain = models.CharField(max_length=40, primary_key=True)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.chain} #{self.last_seq}"
