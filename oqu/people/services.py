@@ -199,6 +199,16 @@ def person_register(
     return person
 
 
+def _journal_organization_id(person: Person) -> Any:
+    """The organization whose journal chain records a change to a person: one they are active in.
+
+    Person rows have no organization; without this every change would queue on the platform
+    chain at national scale.
+    """
+    units = scope.person_units(person)
+    return min((u.pk for u in units), key=str, default=None)
+
+
 @transaction.atomic
 def person_change(*, actor: Actor, person: Person, **changes: Any) -> Person:
     """Change personal data; the IIN may be corrected only to another valid, unused IIN."""
@@ -234,7 +244,12 @@ def person_change(*, actor: Actor, person: Person, **changes: Any) -> Person:
     old, new = journal.changed(before, journal.snapshot(person, list(before)))
     if new:
         journal.record(
-            actor=actor, action="people.person.change", target=person, before=old, after=new
+            actor=actor,
+            action="people.person.change",
+            target=person,
+            before=old,
+            after=new,
+            organization_id=_journal_organization_id(person),
         )
     return person
 
@@ -387,7 +402,11 @@ def guardianship_create(
         guardian=guardian, child=child, kind=kind, start_date=start_date or timezone.localdate()
     )
     journal.record(
-        actor=actor, action="people.guardianship.create", target=item, after=journal.snapshot(item)
+        actor=actor,
+        action="people.guardianship.create",
+        target=item,
+        after=journal.snapshot(item),
+        organization_id=_journal_organization_id(child),
     )
     return item
 
@@ -408,5 +427,6 @@ def guardianship_end(
         target=guardianship,
         before={"end_date": None},
         after={"end_date": end_date},
+        organization_id=_journal_organization_id(guardianship.child),
     )
     return guardianship

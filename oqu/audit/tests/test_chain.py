@@ -172,3 +172,16 @@ def test_g5_16_journal_row_survives_deleting_the_account(org_tree):
     assert ActionRecord.objects.get(pk=row.pk).actor_name == "leaver"
     assert chain.verify_chain(str(org_tree.school_a1.pk)).ok
     assert ChainHead.objects.get(chain=str(org_tree.school_a1.pk)).last_seq == 1
+
+
+def test_g5_16_a_change_to_a_person_goes_to_the_chain_of_their_organization(
+    family, org_tree, admin_user
+):
+    from oqu.access.scope import actor_for
+    from oqu.people import services
+
+    services.person_change(
+        actor=actor_for(admin_user), person=family.learner, first_name_ru="Нурлан"
+    )
+    row = ActionRecord.objects.get(action="people.person.change")
+    assert row.chain == str(org_tree.school_a1.pk)
