@@ -42,10 +42,25 @@ INSTRUCTION_LANGUAGES = {
 # Units of measure of the attribute catalogue, translated for display.
 MEASURES = {"Mbit/s": _("Mbit/s"), "places": _("places"), "%": "%"}
 
+# Staff positions the loaders store as codes, named in the interface language; a position typed in
+# as free text is shown as it was typed.
+POSITIONS = {
+    "teacher": _("Teacher"),
+    "educator": _("Educator"),
+    "director": _("Director"),
+    "head": _("Head"),
+    "deputy_director": _("Deputy director"),
+    "methodologist": _("Methodologist"),
+}
+
 
 def current_language() -> str:
     """The active interface language, reduced to one of the two the platform speaks."""
     return "ru" if (get_language() or "").startswith("ru") else "kk"
+
+
+def position_label(position: str) -> str:
+    return str(POSITIONS.get(position, position))
 
 
 def person_name(person: Any) -> str:
@@ -81,8 +96,13 @@ def _nodes(actor: Actor, units: list[Unit]) -> list[TreeNode]:
 
 
 def tree_branch(actor: Actor, parent: Unit | None) -> list[TreeNode]:
-    """One level of the tree under `parent` (the top when None), children not loaded."""
-    return _nodes(actor, list(orgs.unit_children(actor, parent)))
+    """One level of the tree under `parent` (the top when None), children not loaded.
+
+    Districts come before organizations placed directly under a region; each group by name in
+    the active language.
+    """
+    units = orgs.unit_children(actor, parent).order_by("kind", f"name_{current_language()}", "path")
+    return _nodes(actor, list(units))
 
 
 def _way_down(actor: Actor) -> set[str]:

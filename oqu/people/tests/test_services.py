@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from oqu.audit.models import ActionRecord
 from oqu.kernel import consents
@@ -163,7 +164,7 @@ def test_map_pass_duplicate_iin_is_refused_with_a_clear_error(family, org_tree, 
             **NAMES,
         )
     assert (caught.value.code, caught.value.fields) == ("iin_duplicate", {"iin": ["duplicate"]})
-    assert str(caught.value.message) == "A person with this IIN is already registered."
+    assert str(caught.value.message) == gettext("A person with this IIN is already registered.")
     assert _state() == before
 
 

@@ -48,6 +48,11 @@ def person_name(person: Any) -> str:
 
 
 @register.filter
+def position_label(position: str) -> str:
+    return selectors.position_label(position)
+
+
+@register.filter
 def unit_kind(unit: Any) -> str:
     return str(dict(unit.Kind.choices).get(unit.kind, "")) if unit is not None else ""
 

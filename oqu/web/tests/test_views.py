@@ -583,11 +583,13 @@ def test_g17_listed_upstream_messages_exist_upstream() -> None:
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
         and getattr(node.func, "id", "") in {"gettext_noop", "ngettext_lazy"}
-        for arg in node.args
+        for arg in node.args[:2]  # msgid and msgid_plural, not ngettext's number or its key
         if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
     }
 
-    assert len(listed) == len(upstream_messages.MESSAGES) + 2
+    assert len(listed) == len(upstream_messages.MESSAGES) + 2 * len(
+        upstream_messages.PLURAL_MESSAGES
+    )
     assert listed - upstream == set()
 
 
@@ -621,3 +623,21 @@ def test_server_error_page_renders_without_a_request() -> None:
 
     assert "<h1>" in page
     assert "web/app.css" in page
+
+
+def test_g17_tree_children_are_sorted_by_name_in_the_active_language(
+    org_tree: Any, user_with_role: Any
+) -> None:
+    head = user_with_role("district_head", org_tree.district_a1)
+    org_tree.school_a1.name_ru = "Школа Я"
+    org_tree.school_a1.save()
+    org_tree.school_a1_other.name_ru = "Школа А"
+    org_tree.school_a1_other.save()
+    url = reverse("web:tree_node", args=[org_tree.district_a1.pk])
+
+    kazakh = text_of(client_for(head, "kk").get(url, HTTP_HX_REQUEST="true"))
+    russian = text_of(client_for(head, "ru").get(url, HTTP_HX_REQUEST="true"))
+
+    # the two schools come in opposite orders, by their Kazakh and by their Russian names
+    assert kazakh.index("№ 1 мектеп") < kazakh.index("№ 2 мектеп")
+    assert russian.index("Школа А") < russian.index("Школа Я")
