@@ -108,3 +108,25 @@ def record_denial(error: Exception, *, status: int) -> FailedAccess | None:
         ip=info.ip,
         user_agent=info.user_agent,
     )
+
+
+def record_sign_in_failure(
+    *, username: str, reason: str, user: Any = None, action: str = "identity.login"
+) -> FailedAccess:
+    """Journal a failed sign-in step (G-5.12): wrong password, wrong MFA code, locked, bad token.
+
+    `reason` is a short machine code ("bad_password", "bad_mfa_code", "locked", "invalid_token",
+    …); time, IP address and user agent come from the request context. The row is written in its
+    own statement, outside any transaction the caller may roll back.
+    """
+    info = current_request_info()
+    return FailedAccess.objects.create(
+        at=timezone.now(),
+        actor=user if getattr(user, "pk", None) else None,
+        actor_name=(username or "")[:150],
+        action=action,
+        reason=reason[:40],
+        status=401,
+        ip=info.ip,
+        user_agent=info.user_agent,
+    )
