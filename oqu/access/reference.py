@@ -230,3 +230,20 @@ def load_roles(apps: Any) -> None:
             capabilities=sorted(set(capabilities)),
             legal_basis=basis,
         )
+
+
+def add_capabilities(apps: Any, additions: dict[str, list[str]]) -> None:
+    """Give seeded roles the capabilities of a feature added later (data migrations of that app).
+
+    Additive only: an administrator's other edits of the role are kept. A role an administrator
+    deleted is not recreated.
+    """
+    role_model = apps.get_model("access", "Role")
+    for code, capabilities in additions.items():
+        role = role_model.objects.filter(code=code).first()
+        if role is None:
+            continue
+        merged = sorted(set(role.capabilities) | set(capabilities))
+        if merged != sorted(role.capabilities):
+            role.capabilities = merged
+            role.save(update_fields=["capabilities"])
