@@ -18,7 +18,7 @@ from django.utils import timezone
 from oqu.kernel.context import current_request_info
 
 from . import chain
-from .models import ActionRecord, FailedAccess
+from .models import ActionRecord, FailedAccess, SecurityEvent
 
 
 def _jsonable(value: Any) -> Any:
@@ -127,6 +127,36 @@ def record_sign_in_failure(
         action=action,
         reason=reason[:40],
         status=401,
+        ip=info.ip,
+        user_agent=info.user_agent,
+    )
+
+
+def record_security_event(
+    *,
+    kind: str,
+    summary: str,
+    severity: str = SecurityEvent.Severity.WARNING,
+    details: dict[str, Any] | None = None,
+    user: Any = None,
+    username: str = "",
+    organization_id: Any = None,
+) -> SecurityEvent:
+    """Collect a security event in the one place administrators watch (G-5.20).
+
+    Written in its own statement: call it after a denial, too, when the caller's transaction rolls
+    back. Time, IP address and user agent come from the request context when there is one.
+    """
+    info = current_request_info()
+    return SecurityEvent.objects.create(
+        at=timezone.now(),
+        kind=kind,
+        severity=severity,
+        summary=str(summary)[:300],
+        details=_jsonable(details or {}),
+        user=user if getattr(user, "pk", None) else None,
+        username=(username or getattr(user, "username", "") or "")[:150],
+        organization_id=organization_id,
         ip=info.ip,
         user_agent=info.user_agent,
     )

@@ -88,3 +88,47 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chain} #{self.last_seq}"
+
+
+class SecurityEvent(models.Model):
+    """One place for security events (G-5.20): lockouts, privilege grants, integrity failures,
+    administrators' sign-ins, DBMS authentication failures, …
+
+    `kind` is a short machine code (e.g. "lockout", "grant", "integrity_failure", "admin_login");
+    `details` carries what is specific to the kind (never passwords or codes).
+    """
+
+    class Severity(models.TextChoices):
+        INFO = "info", _("Information")
+        WARNING = "warning", _("Warning")
+        CRITICAL = "critical", _("Critical")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    at = models.DateTimeField(_("time"), db_index=True)
+    kind = models.CharField(_("event"), max_length=60, db_index=True)
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.WARNING
+    )
+    organization = models.ForeignKey(
+        "orgs.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(_("account"), max_length=150, blank=True)
+    summary = models.CharField(_("summary"), max_length=300)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=400, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["kind", "at"], name="securityevent_kind_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.summary}"

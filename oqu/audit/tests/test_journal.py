@@ -13,7 +13,7 @@ from django.utils import timezone
 from oqu.access import scope, services
 from oqu.access.models import Role
 from oqu.audit import journal
-from oqu.audit.models import ActionRecord, FailedAccess
+from oqu.audit.models import ActionRecord, FailedAccess, SecurityEvent
 from oqu.kernel.context import RequestInfo, reset_request_info, set_request_info
 from oqu.kernel.errors import Forbidden, NotFound, ValidationError
 from oqu.orgs.selectors import unit_get
@@ -177,3 +177,29 @@ def test_g5_12_a_denial_is_journaled_once_and_other_errors_never(
     assert journal.record_denial(ValidationError(code="x"), status=400) is None
     assert journal.record_denial(NotFound(), status=404) is None
     assert FailedAccess.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_g5_12_failed_sign_in_is_recorded_with_time_account_ip_and_agent(request_info):
+    row = journal.record_sign_in_failure(username="nobody-such", reason="bad_password")
+    stored = FailedAccess.objects.get(pk=row.pk)
+    assert (stored.actor_name, stored.reason, stored.status) == ("nobody-such", "bad_password", 401)
+    assert (stored.ip, stored.user_agent) == ("192.0.2.10", "Mozilla/5.0 test")
+    assert stored.actor is None
+    assert stored.at is not None
+
+
+@pytest.mark.django_db
+def test_g5_20_security_event_is_collected_with_its_details(request_info):
+    user = f.make_user("sec-event-user")
+    event = journal.record_security_event(
+        kind="lockout", summary="Account locked", user=user, details={"until": timezone.now()}
+    )
+    stored = SecurityEvent.objects.get(pk=event.pk)
+    assert (stored.kind, stored.username, stored.severity) == (
+        "lockout",
+        "sec-event-user",
+        "warning",
+    )
+    assert isinstance(stored.details["until"], str)
+    assert stored.ip == "192.0.2.10"
