@@ -1,0 +1,265 @@
+"""IDOR sweep (G-5.8, G-5.10, G-5.12): a user of organization A gets no object of organization B.
+
+The probes are generated, not hand-picked: every GET operation of the OpenAPI schema and every web
+URL whose parameters are UUIDs is called with every id owned by organization B (school B1 of
+region B), by users of region A holding roles from the school up to the region, by a parent and
+by a learner. Lists are fetched whole and must not name any of B's ids; details must answer 404,
+exactly like a missing id. Writes (POST/PATCH/PUT/DELETE with an id in the path) must change nothing.
+
+So that a probe cannot pass vacuously, B's own head must get 200 from every detail endpoint for at
+least one of the ids; an endpoint that no id of the fixture reaches must be listed in
+`NOT_REACHED_BY_FIXTURE` with the reason, which makes a new endpoint fail here until its objects are
+added to the fixture.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from oqu.access import scope
+from oqu.api import api
+from oqu.audit.models import ActionRecord
+from oqu.orgs import services as org_services
+from oqu.people import services as people_services
+from oqu.tests import factories as f
+
+API_PREFIX = "/api/v1"
+# Detail endpoints that the fixture's ids cannot reach, with the reason.
+NOT_REACHED_BY_FIXTURE: dict[str, str] = {
+    "/api/v1/regions/{region_id}": "regions are public reference data; B is a school",
+    "/api/v1/roles/{role_id}": "roles are reference data shared by every organization",
+}
+# URL namespaces that are not domain pages (sign-in screens, OAuth endpoints, admin, the API).
+SKIPPED_URL_PREFIXES = ("api/", "accounts/", "o/", "admin/", "i18n/")
+
+
+@dataclass
+class World:
+    b_ids: set[str] = field(default_factory=set)
+    b_head: Any = None
+    b_insiders: list[Any] = field(default_factory=list)
+    probers: dict[str, Any] = field(default_factory=dict)
+
+
+def _own(world: World, *objects: Any) -> None:
+    world.b_ids.update(str(o.pk) for o in objects)
+
+
+@pytest.fixture
+def world(org_tree: Any, family: Any, user_with_role: Any) -> World:
+    """Organization B (school B1) with staff, learners, parents, grants and history of changes."""
+    tree = org_tree
+    w = World()
+    w.b_head = user_with_role("school_director", tree.school_b1)
+    w.b_insiders = [w.b_head, user_with_role("district_head", tree.district_b1)]
+    head = scope.actor_for(w.b_head)
+
+    teacher = f.make_person("Бекова", "Сауле", dt.date(1980, 2, 3), "F")
+    learner = family.other_learner
+    parent = f.make_person("Иванова", "Мария", dt.date(1984, 4, 5), "F")
+    employment = f.employ(teacher, tree.school_b1)
+    enrolment = learner.enrolments.get()
+    guardianship = f.guard(parent, learner, "mother")
+    teacher_user = f.make_user("b-teacher", person=teacher)
+    teacher_grant = f.grant(teacher_user, "school_teacher", tree.school_b1)
+    parent_user = f.make_user("b-parent", person=parent)
+
+    # Changes through the services, so that B owns history and journal rows too.
+    people_services.person_change(actor=head, person=learner, first_name_ru="Пётр Иванович")
+    value = org_services.attribute_value_set(
+        actor=head, organization=tree.school_b1, code="small_class", value=True
+    )
+    _own(w, tree.school_b1, tree.district_b1, teacher, learner, parent, value)
+    _own(w, employment, enrolment, guardianship, teacher_grant, teacher_user, parent_user)
+    _own(w, *w.b_head.grants.all(), w.b_head)
+    w.b_ids.update(
+        str(pk)
+        for pk in ActionRecord.objects.filter(organization=tree.school_b1).values_list(
+            "pk", flat=True
+        )
+    )
+
+    w.probers = {
+        "school_director@A1": user_with_role("school_director", tree.school_a1),
+        "school_teacher@A1": user_with_role("school_teacher", tree.school_a1),
+        "district_head@A1": user_with_role("district_head", tree.district_a1),
+        "region_head@A": user_with_role("region_head", tree.region_a),
+        "region_specialist@A": user_with_role("region_specialist", tree.region_a),
+        "parent@A1": family.parent_user,
+        "learner@A1": family.learner_user,
+    }
+    return w
+
+
+# ---------------------------------------------------------------------------------------------------
+# What to probe: generated from the API schema and the URL configuration
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str  # template with {param}
+    params: tuple[str, ...]
+
+    def url(self, value: str) -> str:
+        url = self.path
+        for name in self.params:
+            url = url.replace("{" + name + "}", value)
+        return url
+
+
+def _api_operations() -> list[Operation]:
+    """Operations whose path parameters are all UUIDs (the others address reference data by code)."""
+    schema = api.get_openapi_schema()
+    operations = []
+    for path, methods in schema["paths"].items():
+        for method, spec in methods.items():
+            path_params = [p for p in spec.get("parameters", []) if p["in"] == "path"]
+            if any(p["schema"].get("format") != "uuid" for p in path_params):
+                continue
+            operations.append(Operation(method, path, tuple(p["name"] for p in path_params)))
+    return operations
+
+
+def _web_patterns(
+    resolver: URLResolver | None = None, prefix: str = ""
+) -> Iterator[tuple[str, list[str]]]:
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if route.startswith(SKIPPED_URL_PREFIXES):
+            continue
+        if isinstance(entry, URLResolver):
+            yield from _web_patterns(entry, route)
+        elif isinstance(entry, URLPattern):
+            yield route, list(entry.pattern.converters.items())
+
+
+def _web_detail_routes() -> list[Operation]:
+    routes = []
+    for route, converters in _web_patterns():
+        if not converters or any(type(c).__name__ != "UUIDConverter" for _, c in converters):
+            continue
+        names = tuple(name for name, _ in converters)
+        template = "/" + re.sub(r"<uuid:(\w+)>", r"{\1}", route)
+        routes.append(Operation("get", template, names))
+    return routes
+
+
+API_OPERATIONS = _api_operations()
+API_LISTS = [op for op in API_OPERATIONS if op.method == "get" and not op.params]
+API_DETAILS = [op for op in API_OPERATIONS if op.method == "get" and op.params]
+API_WRITES = [op for op in API_OPERATIONS if op.method != "get" and op.params]
+
+
+def _leaked(body: str, world: World, probed: str = "") -> set[str]:
+    """B's ids named in `body`, apart from the probed id itself (pages echo their own URL)."""
+    return {pk for pk in world.b_ids if pk in body and pk != probed}
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# ---------------------------------------------------------------------------------------------------
+
+
+def test_g5_10_sweep_covers_every_detail_endpoint_of_the_api():
+    """The generated probe set is not empty and names every UUID-addressed endpoint of the schema."""
+    assert len(API_DETAILS) >= 10
+    assert len(API_LISTS) >= 8
+    assert len(API_WRITES) >= 8
+    assert set(NOT_REACHED_BY_FIXTURE) <= {op.path for op in API_DETAILS}
+
+
+@pytest.mark.django_db
+def test_g5_10_b_head_reaches_every_probed_detail_endpoint(world: World):
+    """Positive control: each detail probe can hit an existing object of B (else it proves nothing).
+
+    B's insiders are its school director and its district head (districts are seen from above).
+    """
+    clients = [_client(user) for user in world.b_insiders]
+    unreached = []
+    for op in API_DETAILS:
+        if op.path in NOT_REACHED_BY_FIXTURE:
+            continue
+        if not any(c.get(op.url(pk)).status_code == 200 for c in clients for pk in world.b_ids):
+            unreached.append(op.path)
+    assert unreached == [], "add objects of these endpoints to the sweep's fixture"
+
+
+@pytest.mark.django_db
+def test_g5_10_lists_never_name_an_object_of_another_organization(world: World):
+    for who, user in world.probers.items():
+        client = _client(user)
+        for op in API_LISTS:
+            response = client.get(op.path, {"limit": 200})
+            assert response.status_code < 500, (who, op.path)
+            assert _leaked(response.content.decode(), world) == set(), (who, op.path)
+
+
+@pytest.mark.django_db
+def test_g5_10_details_of_another_organization_answer_404(world: World):
+    for who, user in world.probers.items():
+        client = _client(user)
+        for op in API_DETAILS:
+            for pk in sorted(world.b_ids):
+                response = client.get(op.url(pk))
+                assert response.status_code == 404, (who, op.path, pk, response.status_code)
+                assert _leaked(response.content.decode(), world, pk) == set(), (who, op.path)
+
+
+@pytest.mark.django_db
+def test_g5_10_writes_on_another_organizations_objects_change_nothing(world: World):
+    journal_before = ActionRecord.objects.count()
+    user = world.probers["school_director@A1"]
+    client = _client(user)
+    for op in API_WRITES:
+        for pk in sorted(world.b_ids):
+            response = getattr(client, op.method)(op.url(pk), {}, content_type="application/json")
+            # 422: the body is checked before any lookup, so nothing about B is revealed either.
+            assert response.status_code in (404, 422), (op.method, op.path, pk)
+            assert _leaked(response.content.decode(), world, pk) == set(), (op.method, op.path)
+    assert ActionRecord.objects.count() == journal_before
+
+
+@pytest.mark.django_db
+def test_g5_10_web_pages_of_another_organizations_objects_answer_404(world: World):
+    """GET pages answer 404; POST-only actions (revoke, …) answer 404 to a POST and change nothing."""
+    routes = _web_detail_routes()
+    assert routes, "the web UI has UUID-addressed pages"
+    head = _client(world.b_head)
+    post_only = {
+        r.path for r in routes if head.get(r.url(next(iter(world.b_ids)))).status_code == 405
+    }
+    reached = {
+        r.path
+        for r in routes
+        if r.path not in post_only
+        and any(head.get(r.url(pk)).status_code == 200 for pk in world.b_ids)
+    }
+    assert reached, "B's head reaches B's pages"
+    journal_before = ActionRecord.objects.count()
+    for who, user in world.probers.items():
+        client = _client(user)
+        for route in routes:
+            for pk in sorted(world.b_ids):
+                if route.path in post_only:
+                    response = client.post(route.url(pk), {})
+                else:
+                    response = client.get(route.url(pk))
+                assert response.status_code in (403, 404), (who, route.path, pk)
+                if route.path in reached or route.path in post_only:
+                    assert response.status_code == 404, (who, route.path, pk)
+                assert _leaked(response.content.decode(), world, pk) == set(), (who, route.path)
+    assert ActionRecord.objects.count() == journal_before
