@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -430,3 +430,34 @@ def history_page(
         order_field="-history_date",
         serialize=serialize,
     )
+
+
+# -- errors Django answers before the API sees the request ---------------------------------
+
+
+class ApiFallbackErrorsMiddleware:
+    """Give the API's own error format to the 404 of an unknown path and the 405 of a wrong method.
+
+    Django's URL resolver and ninja's method dispatch answer these with HTML or plain text before
+    any API exception handler runs; a client of `/api/` must always get `code` + `message`.
+    """
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code in (404, 405)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            code, message = _HTTP_ERRORS[response.status_code]
+            replacement = JsonResponse(
+                {"code": code, "message": str(message), "fields": {}},
+                status=response.status_code,
+            )
+            if response.has_header("Allow"):
+                replacement["Allow"] = response["Allow"]
+            return replacement
+        return response

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "oqu.kernel.middleware.RequestContextMiddleware",
     # Last, so that it sees domain errors raised by views with the language already active.
     "oqu.web.middleware.DomainErrorMiddleware",
+    # After LocaleMiddleware, so its messages are in the request's language.
+    "oqu.apikit.ApiFallbackErrorsMiddleware",
 ]
 CSRF_FAILURE_VIEW = "oqu.web.views.csrf_failure"
 

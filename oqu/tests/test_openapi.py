@@ -6,6 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
 from openapi_spec_validator import validate
 
 API = "/api/v1"
@@ -148,3 +151,16 @@ def test_g5_2_schemas_follow_the_naming(document):
         sorted(name for name in document["components"]["schemas"] if not name.endswith(suffixes))
         == []
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_g5_4_unknown_path_and_wrong_method_answer_in_the_error_format(client, language):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    missing = client.get("/api/v1/no-such-thing")
+    wrong_method = client.delete("/api/v1/regions")
+    assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
+    assert (wrong_method.status_code, wrong_method.json()["code"]) == (405, "method_not_allowed")
+    assert "GET" in wrong_method["Allow"]
+    with translation.override(language):
+        assert wrong_method.json()["message"] == gettext("This method is not allowed here.")
