@@ -4,3 +4,6 @@ ACTIONS = {
     "identity.account.view": _("See user accounts"),
     "identity.account.manage": _("Create, change, block and delete user accounts; reset passwords"),
 }
+
+VIEW = "identity.account.view"
+MANAGE = "identity.account.manage"

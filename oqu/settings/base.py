@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "oqu.kernel.middleware.RequestContextMiddleware",
     # Last, so that it sees domain errors raised by views with the language already active.
     "oqu.web.middleware.DomainErrorMiddleware",
+    "oqu.identity.password_middleware.PasswordChangeRequiredMiddleware",
 ]
 CSRF_FAILURE_VIEW = "oqu.web.views.csrf_failure"
 
@@ -106,6 +107,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 ]
@@ -117,6 +119,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "oqu.identity.validators.PersonalDataPasswordValidator"},
 ]
 
 # Kazakh is the default language, Russian equally complete (G-17).
