@@ -20,6 +20,7 @@ from .models import User
 from .permissions import MANAGE, VIEW
 
 STATUSES = ("active", "blocked", "deleted")
+PERSON_VIEW = "people.person.view"
 
 
 def accounts_visible(actor: Actor, action: str = VIEW) -> QuerySet[User]:
@@ -72,13 +73,19 @@ def account_of_person(actor: Actor, person: Person) -> User | None:
 
 
 def person_for_account(actor: Actor, person_id: UUID | str) -> Person:
-    """A person the actor may create an account for, or the journaled 404."""
+    """A person the actor may see (as a person, or to create their account), or the journaled 404.
+
+    Whether the actor may create the account is the service's check: someone who sees the person
+    without the capability gets 403, not 404.
+    """
     qs = Person.objects.all()
     if not actor.is_platform_admin:
-        if actor.is_anonymous or not actor.paths_for(MANAGE):
+        if actor.is_anonymous:
             qs = qs.none()
         else:
-            qs = qs.filter(scope.person_filter(actor, MANAGE))
+            qs = qs.filter(
+                scope.person_filter(actor, MANAGE) | scope.person_filter(actor, PERSON_VIEW)
+            )
     return scope.get_in(qs, person_id, actor, MANAGE)
 
 
