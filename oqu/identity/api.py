@@ -91,11 +91,6 @@ class PasswordChangeIn(Schema):
     new_password: str = Field(..., max_length=4096)
 
 
-class InvitationAcceptIn(Schema):
-    token: str = Field(..., max_length=200)
-    new_password: str = Field(..., max_length=4096)
-
-
 def _credentials(request: HttpRequest, response: HttpResponse, issued: Any) -> dict[str, Any]:
     response["Cache-Control"] = "no-store"
     url = None
@@ -131,12 +126,6 @@ def password_change(request: HttpRequest, payload: PasswordChangeIn) -> Any:
     if request.session.get("_auth_user_id"):
         update_session_auth_hash(request, user)
     return user
-
-
-@router.post("/accounts/invitations/accept", response={200: AccountOut, **WRITE_ERRORS}, auth=None)
-def invitation_accept(request: HttpRequest, payload: InvitationAcceptIn) -> Any:
-    """Set the first password with an invitation token (no sign-in needed; single use)."""
-    return services.invitation_accept(token=payload.token, new_password=payload.new_password)
 
 
 # -- administration ---------------------------------------------------------------------------
