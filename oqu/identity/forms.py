@@ -63,12 +63,12 @@ class ResetForm(_Form):
 
 
 class PasswordChangeForm(_Form):
-    current_password = forms.CharField(
+    oldpassword = forms.CharField(
         label=_("Current password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
-    new_password1 = forms.CharField(
+    password1 = forms.CharField(
         label=_("New password"),
         strip=False,
         help_text=_(
@@ -76,7 +76,7 @@ class PasswordChangeForm(_Form):
         ),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    new_password2 = forms.CharField(
+    password2 = forms.CharField(
         label=_("New password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -84,9 +84,9 @@ class PasswordChangeForm(_Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        first, second = data.get("new_password1"), data.get("new_password2")
+        first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
-            self.add_error("new_password2", _("The two new passwords differ."))
+            self.add_error("password2", _("The two new passwords differ."))
         return data
 
 
@@ -95,4 +95,4 @@ class InvitationForm(PasswordChangeForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        del self.fields["current_password"]
+        del self.fields["oldpassword"]

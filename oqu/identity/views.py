@@ -251,7 +251,7 @@ def account_reset(request: HttpRequest, account_id: UUID) -> HttpResponse:
 
 # -- the user's own password ------------------------------------------------------------------
 
-PASSWORD_FIELDS = {"current_password": "current_password", "new_password": "new_password1"}
+PASSWORD_FIELDS = {"current_password": "oldpassword", "new_password": "password1"}
 
 
 @require_http_methods(["GET", "POST"])
@@ -265,8 +265,8 @@ def password_change(request: HttpRequest) -> HttpResponse:
         try:
             services.password_change(
                 user=user,
-                current_password=form.cleaned_data["current_password"],
-                new_password=form.cleaned_data["new_password1"],
+                current_password=form.cleaned_data["oldpassword"],
+                new_password=form.cleaned_data["password1"],
             )
         except DomainError as error:
             _form_error(form, error, PASSWORD_FIELDS)
@@ -293,7 +293,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.invitation_accept(token=token, new_password=form.cleaned_data["new_password1"])
+            services.invitation_accept(token=token, new_password=form.cleaned_data["password1"])
         except DomainError as error:
             _form_error(form, error, PASSWORD_FIELDS)
         else:

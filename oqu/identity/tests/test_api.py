@@ -51,9 +51,7 @@ def _bearer(user: User, scope: str = "read write") -> str:
 
 def _accept(client: Client, token: str, password: str) -> Any:
     """Set the first password on the invitation page (the link the administrator passed on)."""
-    return client.post(
-        f"/invitation/{token}/", {"new_password1": password, "new_password2": password}
-    )
+    return client.post(f"/invitation/{token}/", {"password1": password, "password2": password})
 
 
 # -- creation and first credentials ------------------------------------------------------------

@@ -81,18 +81,18 @@ def test_g5_9_first_login_forces_the_password_change_through_the_web(school, log
     refused = user.post(
         "/accounts/password/change/",
         {
-            "current_password": password,
-            "new_password1": school.parent.iin,
-            "new_password2": school.parent.iin,
+            "oldpassword": password,
+            "password1": school.parent.iin,
+            "password2": school.parent.iin,
         },
     )
     assert refused.status_code == 400
     accepted = user.post(
         "/accounts/password/change/",
         {
-            "current_password": password,
-            "new_password1": "Көктем-жаңбыры-77",
-            "new_password2": "Көктем-жаңбыры-77",
+            "oldpassword": password,
+            "password1": "Көктем-жаңбыры-77",
+            "password2": "Көктем-жаңбыры-77",
         },
     )
     assert accepted.status_code == 302
@@ -114,7 +114,7 @@ def test_g5_9_invitation_page_sets_the_first_password(school, login):
     anonymous = Client()
     assert anonymous.get(path).status_code == 200
     done = anonymous.post(
-        path, {"new_password1": "Көктем-жаңбыры-77", "new_password2": "Көктем-жаңбыры-77"}
+        path, {"password1": "Көктем-жаңбыры-77", "password2": "Көктем-жаңбыры-77"}
     )
     assert done.status_code == 302
     assert anonymous.get(path).status_code == 400
