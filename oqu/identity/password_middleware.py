@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 API_PREFIX = "/api/"
 OPEN_API_PATHS = ("/api/v1/accounts/me", "/api/v1/accounts/me/password")
@@ -67,7 +68,10 @@ class PasswordChangeRequiredMiddleware:
                 )
             return self.get_response(request)
         if _session_user_must_change(request) and not self._open_page(path):
-            return redirect(f"{reverse('identity:password_change')}")
+            target = reverse("identity:password_change")
+            if request.headers.get("HX-Request"):  # HTMX would swap the page into a fragment
+                return HttpResponseClientRedirect(target)
+            return redirect(target)
         return self.get_response(request)
 
     @staticmethod
