@@ -22,7 +22,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from oqu.access import scope
-from oqu.audit import journal
 from oqu.kernel.errors import DomainError, Forbidden
 from oqu.web.actor import actor_of
 from oqu.web.views import login_required
@@ -53,8 +52,12 @@ def _require_accounts_page(request: HttpRequest) -> Any:
 
 
 def _form_error(form: Any, error: DomainError, field_map: dict[str, str] | None = None) -> None:
-    """Show a service's refusal next to its field, or above the form; journal a denial."""
-    journal.record_denial(error, status=error.status)
+    """Show a service's refusal next to its field, or above the form.
+
+    Out of scope and forbidden stay 404/403 pages (journaled by the web middleware).
+    """
+    if error.status in (403, 404):
+        raise error
     names = [(field_map or {}).get(name, name) for name in error.fields]
     names = [name for name in names if name in form.fields]
     form.add_error(names[0] if names else None, str(error.message))
@@ -172,7 +175,7 @@ def account_edit(request: HttpRequest, account_id: UUID) -> HttpResponse:
     )
 
 
-def _simple_action(request: HttpRequest, account_id: UUID, act: Any, done: str) -> HttpResponse:
+def _simple_action(request: HttpRequest, account_id: UUID, act: Any, done: str) -> Any:
     """Run an action of the card; a refusal becomes a message, never a server error."""
     actor = actor_of(request)
     account = selectors.account_get(actor, account_id)

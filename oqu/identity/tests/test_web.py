@@ -185,3 +185,23 @@ def test_g5_7_list_page_query_count_does_not_grow_with_rows(school, org_tree, lo
         f.make_user(f"staff-{n:02}", person=person)
     many = run()
     assert few == many
+
+
+def test_g5_7_card_hides_actions_and_refuses_them_for_an_account_with_higher_rights(
+    school, org_tree, login
+):
+    # given the A1 teacher also holds a district role, beyond the director's reach
+    f.grant(school.teacher, "district_head", org_tree.district_a1)
+    web = login(school.director)
+    url = f"/users/{school.teacher.pk}/"
+    # when the director opens the card and posts the actions anyway
+    card = web.get(url).content.decode()
+    edit = web.post(f"{url}edit/", {"username": "taken-over", "email": "", "language": "kk"})
+    reset = web.post(f"{url}reset/", {"method": "password"})
+    # then no action is offered, each post is a 403, and nothing changed
+    assert f'action="{url}reset/"' not in card
+    assert edit.status_code == 403
+    assert reset.status_code == 403
+    school.teacher.refresh_from_db()
+    assert school.teacher.username == "teacher-a1"
+    assert school.teacher.check_password("Passw0rd!-test")
