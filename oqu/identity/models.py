@@ -37,6 +37,10 @@ class User(AbstractUser):
     )
     must_change_password = models.BooleanField(_("must change the password"), default=False)
     password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True)
+    # Until when a one-time password given by an administrator lets the user in to replace it.
+    one_time_password_expires_at = models.DateTimeField(
+        _("one-time password expires"), null=True, blank=True
+    )
     blocked_at = models.DateTimeField(_("blocked"), null=True, blank=True)
     blocked_reason = models.CharField(_("reason for blocking"), max_length=200, blank=True)
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
@@ -55,6 +59,13 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["username"]
+
+    @property
+    def one_time_password_expired(self) -> bool:
+        from django.utils import timezone
+
+        expires = self.one_time_password_expires_at
+        return bool(self.must_change_password and expires and expires <= timezone.now())
 
     @property
     def status(self) -> str:

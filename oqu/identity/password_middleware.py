@@ -1,6 +1,7 @@
 """First sign-in: until the user replaces a one-time password, nothing else opens (G-5.9).
 
-Pages redirect to the password change; the API answers 403 with the code
+Pages redirect to the password change (a one-time password past its expiry signs the user out);
+the API answers 403 with the code
 `password_change_required`, whether the request comes with the web session or a bearer token (a
 token can be obtained with the one-time password through the password grant). Signing out, the
 language switch, the MFA pages (so that MFA enforcement and this never send the user back and
@@ -14,6 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -67,12 +70,26 @@ class PasswordChangeRequiredMiddleware:
                     status=403,
                 )
             return self.get_response(request)
+        if _session_user_must_change(request) and request.user.one_time_password_expired:  # type: ignore[union-attr]
+            return self._sign_out_expired(request)
         if _session_user_must_change(request) and not self._open_page(path):
             target = reverse("identity:password_change")
             if request.headers.get("HX-Request"):  # HTMX would swap the page into a fragment
                 return HttpResponseClientRedirect(target)
             return redirect(target)
         return self.get_response(request)
+
+    @staticmethod
+    def _sign_out_expired(request: HttpRequest) -> HttpResponse:
+        """A one-time password not replaced in time lets nobody in: the administrator issues another."""
+        logout(request)
+        messages.error(
+            request, _("Your one-time password has expired: ask your administrator for a new one.")
+        )
+        target = reverse(settings.LOGIN_URL)
+        if request.headers.get("HX-Request"):
+            return HttpResponseClientRedirect(target)
+        return redirect(target)
 
     @staticmethod
     def _open_page(path: str) -> bool:

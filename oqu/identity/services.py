@@ -40,6 +40,7 @@ PASSWORD_METHOD = "password"  # noqa: S105 (a method name, not a password)
 INVITATION_METHOD = "invitation"
 METHODS = (PASSWORD_METHOD, INVITATION_METHOD)
 INVITATION_LIFETIME = dt.timedelta(days=3)
+ONE_TIME_PASSWORD_LIFETIME = dt.timedelta(days=3)
 # No 0/O, 1/l/I: the administrator reads the password out or writes it down for the user.
 ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 ONE_TIME_GROUPS = 3
@@ -193,10 +194,12 @@ def _issue(actor: Actor, account: User, method: str) -> Credentials:
     if method == PASSWORD_METHOD:
         password = one_time_password()
         account.set_password(password)
+        account.one_time_password_expires_at = now + ONE_TIME_PASSWORD_LIFETIME
         account.save()
         return Credentials(account=account, method=method, password=password)
     token = secrets.token_urlsafe(32)
     account.set_unusable_password()
+    account.one_time_password_expires_at = None
     account.save()
     invitation = Invitation.objects.create(
         user=account,
@@ -436,6 +439,7 @@ def account_password_reset(
 def _set_own_password(account: User, new_password: str) -> None:
     account.set_password(new_password)
     account.must_change_password = False
+    account.one_time_password_expires_at = None
     account.password_changed_at = timezone.now()
     account.save()
 
@@ -447,6 +451,12 @@ def password_change(*, user: User, current_password: str, new_password: str) -> 
     Other sessions end (Django's session hash follows the password); the caller keeps the
     current one with `update_session_auth_hash`.
     """
+    if user.one_time_password_expired:
+        raise ValidationError(
+            _("Your one-time password has expired: ask your administrator for a new one."),
+            code="one_time_password_expired",
+            fields={"current_password": ["expired"]},
+        )
     if not user.check_password(current_password or ""):
         raise ValidationError(
             _("The current password is not correct."),

@@ -445,3 +445,23 @@ def test_g5_7_list_query_count_does_not_grow_with_rows(school, many_accounts, lo
     assert large_rows >= 31
     assert small_queries == large_queries
     assert large_queries <= 8
+
+
+def test_g5_9_one_time_password_expires_and_cannot_be_changed_after(school, login):
+    body = _create(login(school.director), school.parent).json()
+    account = User.objects.get(pk=body["account"]["id"])
+    assert account.one_time_password_expires_at > timezone.now() + dt.timedelta(days=2)
+    User.objects.filter(pk=account.pk).update(
+        one_time_password_expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    user = Client()
+    assert user.login(username=school.parent.iin, password=body["one_time_password"])
+    response = post(
+        user,
+        "/accounts/me/password",
+        {"current_password": body["one_time_password"], "new_password": "Көктем-жаңбыры-77"},
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "one_time_password_expired"
+    account.refresh_from_db()
+    assert account.must_change_password

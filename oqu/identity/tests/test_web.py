@@ -205,3 +205,21 @@ def test_g5_7_card_hides_actions_and_refuses_them_for_an_account_with_higher_rig
     school.teacher.refresh_from_db()
     assert school.teacher.username == "teacher-a1"
     assert school.teacher.check_password("Passw0rd!-test")
+
+
+def test_g5_9_expired_one_time_password_signs_the_user_out(school, login):
+    # given an account whose one-time password was issued more than its lifetime ago
+    password = _create_with_password(login(school.director), school.parent)
+    User.objects.filter(person=school.parent).update(
+        one_time_password_expires_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    )
+    user = Client()
+    # when the user signs in with it and opens a page
+    user.post("/accounts/login/", {"login": school.parent.iin, "password": password})
+    response = user.get("/")
+    # then they are signed out and sent to the login page, and the password change is refused
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"
+    assert user.get("/accounts/password/change/")["Location"].startswith("/accounts/login/")
+    account = User.objects.get(person=school.parent)
+    assert account.must_change_password
