@@ -19,7 +19,7 @@ def _fold(text: str) -> str:
 
 
 def person_of(user: Any) -> Any:
-    """The person a password is for: bound now, or (for a deleted account) formerly."""
+    """The person the account is bound to (accounts without one have no personal data to check)."""
     if user is None:
         return None
     return getattr(user, "person", None)
