@@ -217,3 +217,43 @@ def role_change(
     if new:
         journal.record(actor=actor, action="access.role.change", target=role, before=old, after=new)
     return role
+
+
+def grants_end_for_account(*, actor: Actor, user: Any, at: dt.datetime | None = None) -> int:
+    """End every grant of an account being deleted (G-5.7); the rows and their history stay.
+
+    The caller (identity's account deletion) has already checked the actor's right over the
+    account, which is what this is about: ending someone's grants as part of deleting their account
+    needs no right to give roles. Runs inside the caller's transaction; each end is journaled.
+    """
+    at = at or timezone.now()
+    ended = 0
+    active = (
+        Grant.objects.filter(user=user)
+        .filter(models_q_active(at))
+        .select_related("unit")
+        .order_by("valid_from")
+    )
+    for grant in active:
+        before = {"valid_to": grant.valid_to}
+        grant.valid_to = max(at, grant.valid_from)
+        grant._history_user = actor.user
+        grant._change_reason = "account deleted"
+        grant.save()
+        journal.record(
+            actor=actor,
+            action="access.grant.revoke",
+            target=grant,
+            organization_id=grant.unit_id if grant.unit.kind == "organization" else None,
+            before=before,
+            after={"valid_to": grant.valid_to, "reason": "account_deleted"},
+        )
+        ended += 1
+    return ended
+
+
+def models_q_active(at: dt.datetime) -> Any:
+    """Grants not yet ended at `at` (including those that start later)."""
+    from django.db.models import Q
+
+    return Q(valid_to__isnull=True) | Q(valid_to__gt=at)

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "oqu.web.middleware.DomainErrorMiddleware",
     # After LocaleMiddleware, so its messages are in the request's language.
     "oqu.apikit.ApiFallbackErrorsMiddleware",
+    "oqu.identity.password_middleware.PasswordChangeRequiredMiddleware",
 ]
 CSRF_FAILURE_VIEW = "oqu.web.views.csrf_failure"
 
@@ -108,6 +109,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 ]
@@ -119,6 +121,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "oqu.identity.validators.PersonalDataPasswordValidator"},
 ]
 
 # Kazakh is the default language, Russian equally complete (G-17).

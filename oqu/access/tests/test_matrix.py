@@ -234,6 +234,26 @@ audit.journal.view         | region_specialist      | 403 | 403 | 404 | 404
 audit.journal.view         | region_head            | ok  | ok  | 404 | 404
 audit.journal.view         | ministry_head          | ok  | ok  | --  | --
 audit.journal.view         | platform_admin         | ok  | ok  | --  | --
+identity.account.view      | school_teacher         | 403 | --  | 404 | 404
+identity.account.view      | school_deputy_director | 403 | --  | 404 | 404
+identity.account.view      | school_director        | ok  | --  | 404 | 404
+identity.account.view      | preschool_head         | ok  | --  | 404 | 404
+identity.account.view      | district_specialist    | 403 | 403 | 404 | 404
+identity.account.view      | district_head          | ok  | ok  | 404 | 404
+identity.account.view      | region_specialist      | 403 | 403 | 404 | 404
+identity.account.view      | region_head            | ok  | ok  | 404 | 404
+identity.account.view      | ministry_head          | ok  | ok  | --  | --
+identity.account.view      | platform_admin         | ok  | ok  | --  | --
+identity.account.manage    | school_teacher         | 403 | --  | 404 | 404
+identity.account.manage    | school_deputy_director | 403 | --  | 404 | 404
+identity.account.manage    | school_director        | ok  | --  | 404 | 404
+identity.account.manage    | preschool_head         | ok  | --  | 404 | 404
+identity.account.manage    | district_specialist    | 403 | 403 | 404 | 404
+identity.account.manage    | district_head          | ok  | ok  | 404 | 404
+identity.account.manage    | region_specialist      | 403 | 403 | 404 | 404
+identity.account.manage    | region_head            | ok  | ok  | 404 | 404
+identity.account.manage    | ministry_head          | ok  | ok  | --  | --
+identity.account.manage    | platform_admin         | ok  | ok  | --  | --
 """
 
 
