@@ -7,7 +7,8 @@ from typing import Any
 from oqu.access import scope
 from oqu.access.scope import Actor
 
-from .chain import ChainReport, chain_key, verify_all, verify_chain
+from .chain import ChainReport, chain_key
+from .integrity import verify_and_report
 
 VIEW = "audit.journal.view"
 
@@ -18,6 +19,6 @@ def journal_verify(actor: Actor, *, organization: Any = None) -> list[ChainRepor
 
     if organization is not None:
         scope.require(actor, VIEW, organization)
-        return [verify_chain(chain_key(organization.pk))]
+        return verify_and_report([chain_key(organization.pk)])
     scope.require(actor, VIEW, Unit.objects.get(kind=Unit.Kind.REPUBLIC))
-    return verify_all()
+    return verify_and_report()
