@@ -4,12 +4,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from oqu.api import api
+from oqu.identity.token_view import ProtectedTokenView
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
+    path("o/token/", ProtectedTokenView.as_view(), name="oauth2_token_protected"),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("audit/", include("oqu.audit.urls")),
     path("", include("oqu.web.urls")),
 ]

@@ -34,7 +34,9 @@ def report_broken(reports: list[ChainReport]) -> list[SecurityEvent]:
         events.append(
             journal.record_security_event(
                 kind="integrity_failure",
-                summary=_("The action journal chain %(chain)s is broken at entry %(seq)s (%(reason)s)")
+                summary=_(
+                    "The action journal chain %(chain)s is broken at entry %(seq)s (%(reason)s)"
+                )
                 % {"chain": report.chain, "seq": report.broken_seq, "reason": report.reason},
                 severity=SecurityEvent.Severity.CRITICAL,
                 organization_id=None if report.chain == "platform" else report.chain,

@@ -108,7 +108,9 @@ def is_familiar(username: str, ip: str | None, now: dt.datetime | None = None) -
     ).exists()
 
 
-def current_lock(username: str, ip: str | None = None, now: dt.datetime | None = None) -> Lock | None:
+def current_lock(
+    username: str, ip: str | None = None, now: dt.datetime | None = None
+) -> Lock | None:
     """The lock refusing a sign-in of `username` from `ip` now, or None (one or two queries)."""
     now = now or timezone.now()
     key = account_key(username)
@@ -144,7 +146,9 @@ def _latest(kind: str, **match: Any) -> SignInLock | None:
     return SignInLock.objects.filter(kind=kind, **match).order_by("-started_at").first()
 
 
-def _window_start(kind: str, window: dt.timedelta, now: dt.datetime, **match: Any) -> dt.datetime | None:
+def _window_start(
+    kind: str, window: dt.timedelta, now: dt.datetime, **match: Any
+) -> dt.datetime | None:
     """Where counting starts: the window, or the end of the last lock if later; None while locked.
 
     Counting restarts after a lock ends or is released, so the failures that caused one lock never
@@ -186,10 +190,10 @@ def note_failure(row: FailedAccess) -> list[SignInLock]:
             Q(actor_name__iexact=key),
             limits["account_failures"],
             limits["account_window_minutes"] * minute,
-            lambda level: min(
-                limits["account_lock_minutes"] * 2**level, limits["account_lock_max_minutes"]
-            )
-            * minute,
+            lambda level: (
+                min(limits["account_lock_minutes"] * 2**level, limits["account_lock_max_minutes"])
+                * minute
+            ),
             username=key,
             escalation=dt.timedelta(hours=limits["escalation_hours"]),
         )
@@ -232,7 +236,9 @@ def _maybe_lock(
         return []
     level = 0
     if escalation is not None:
-        level = SignInLock.objects.filter(kind=kind, started_at__gt=now - escalation, **match).count()
+        level = SignInLock.objects.filter(
+            kind=kind, started_at__gt=now - escalation, **match
+        ).count()
     lock = SignInLock.objects.create(
         kind=kind,
         username=username,

@@ -40,7 +40,7 @@ def forwards(apps, schema_editor):
         valid_from=dt.date(2020, 1, 1),
         defaults={
             "value": FIRST_EDITION,
-            "source": "O456 p.9-11 (sign-in protection), G-5.12",
+            "source": "O456 p.3 sub-p.12 (access attempts with invalid keys), G-5.12",
             "confidence": "M",
         },
     )
