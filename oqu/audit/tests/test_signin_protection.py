@@ -220,7 +220,10 @@ def test_g5_12_wrong_mfa_codes_count_towards_the_lock(teacher):
     try:
         for _ in range(2):  # as the MFA stage records a wrong code
             journal.record_sign_in_failure(
-                username="teacher-dinara", reason="bad_mfa_code", user=teacher, action="identity.mfa"
+                username="teacher-dinara",
+                reason="bad_mfa_code",
+                user=teacher,
+                action="identity.mfa",
             )
     finally:
         reset_request_info(token)
@@ -282,9 +285,7 @@ def test_g5_12_token_password_grant_is_journaled_and_locked_with_429(teacher, pa
 # -- administrators release a lock early ---------------------------------------------------------
 
 
-def test_g5_12_head_releases_a_lock_early_and_it_is_journaled(
-    teacher, org_tree, user_with_role
-):
+def test_g5_12_head_releases_a_lock_early_and_it_is_journaled(teacher, org_tree, user_with_role):
     fail("teacher-dinara", 5)
     lock = SignInLock.objects.get()
     director = user_with_role("school_director", org_tree.school_a1)
@@ -354,9 +355,7 @@ def _accounts(response: Any) -> list[str]:
     return [row["account"] for row in response.json()["items"]]
 
 
-def test_g5_12_viewer_shows_each_administrator_only_their_scope(
-    attempts, org_tree, user_with_role
-):
+def test_g5_12_viewer_shows_each_administrator_only_their_scope(attempts, org_tree, user_with_role):
     head_a = Client()
     head_a.force_login(user_with_role("school_director", org_tree.school_a1))
     assert _accounts(head_a.get(f"{API}/audit/failed-access")) == ["teacher-dinara"] * 2
@@ -387,9 +386,7 @@ def test_g5_12_viewer_without_the_capability_is_403(attempts, org_tree, user_wit
     assert teacher_client.get("/audit/failed-access/").status_code == 403
 
 
-def test_g5_12_viewer_filters_by_period_account_ip_reason_and_action(
-    attempts, org_tree
-):
+def test_g5_12_viewer_filters_by_period_account_ip_reason_and_action(attempts, org_tree):
     root = Client()
     root.force_login(f.make_user("root", is_superuser=True))
     url = f"{API}/audit/failed-access"
@@ -405,7 +402,8 @@ def test_g5_12_viewer_filters_by_period_account_ip_reason_and_action(
     assert (bad_ip.status_code, bad_ip.json()["code"]) == (400, "ip_invalid")
     # the web page filters the same way
     page = root.get("/audit/failed-access/", {"account": "teacher-erlan"}).content.decode()
-    assert "teacher-erlan" in page and "ghost-account" not in page
+    assert "teacher-erlan" in page
+    assert "ghost-account" not in page
 
 
 def test_g5_12_viewer_pages_by_keyset_with_a_constant_query_count(db, org_tree):
