@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -88,6 +88,18 @@ def test_g5_12_failed_login_is_recorded_with_time_account_ip_agent_and_organizat
         org_tree.school_a1.pk,
     )
     assert before <= row.at <= timezone.now()
+
+
+@pytest.mark.parametrize(
+    ("proxies", "expected"), [(0, "10.0.0.1"), (1, "198.51.100.33"), (2, "192.0.2.9")]
+)
+def test_g5_12_behind_trusted_proxies_the_client_address_is_journaled(db, proxies, expected):
+    # a client may forge the left part of X-Forwarded-For; only the trusted hops count
+    with override_settings(OQU_TRUSTED_PROXY_COUNT=proxies):
+        Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.9, 198.51.100.33").post(
+            LOGIN, {"login": "someone", "password": "whatever-1234"}
+        )
+    assert FailedAccess.objects.get().ip == expected
 
 
 def test_g5_12_unknown_account_is_recorded_at_platform_level(db):
