@@ -1,10 +1,14 @@
 """Top-level URLs: the web UI, accounts, the API under /api/v1/, OAuth2/OIDC."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from oqu.api import api
 from oqu.identity.token_view import ProtectedTokenView
+
+# The admin site signs in through allauth too: the same MFA and sign-in protection (G-5.12).
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("api/v1/", api.urls),

@@ -437,3 +437,19 @@ def test_g5_12_viewer_pages_by_keyset_with_a_constant_query_count(db, org_tree):
     second = root.get(f"{url}&cursor={first['next_cursor']}").json()
     assert len(first["items"]) == len(second["items"]) == 5
     assert not {r["id"] for r in first["items"]} & {r["id"] for r in second["items"]}
+
+
+def test_g5_12_the_admin_site_signs_in_through_the_protected_form(db):
+    response = Client().post("/admin/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert not FailedAccess.objects.exists()  # nothing checked there: the form is allauth's
+
+
+def test_g5_12_security_menu_shows_for_heads_only(org_tree, user_with_role):
+    head = Client()
+    head.force_login(user_with_role("school_director", org_tree.school_a1))
+    assert 'href="/audit/failed-access/"' in head.get("/").content.decode()
+    teacher = Client()
+    teacher.force_login(user_with_role("school_teacher", org_tree.school_a1))
+    assert 'href="/audit/failed-access/"' not in teacher.get("/").content.decode()
