@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema
 from oqu.apikit import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, PageQuery, actor, page_of, paginate
 from oqu.orgs.selectors import unit_get
 
-from . import selectors, services
+from . import integrity, selectors, services
 from .models import FailedAccess, SecurityEvent, SignInLock
 
 router = Router()
@@ -46,6 +46,7 @@ def journal_verify(request: HttpRequest, organization: UUID | None = None) -> An
     who = actor(request)
     org = unit_get(who, organization) if organization else None
     reports = selectors.journal_verify(who, organization=org)
+    integrity.report_broken(reports)  # each new break is a critical security event (G-5.20)
     broken = [r for r in reports if not r.ok]
     return {
         "ok": not broken,

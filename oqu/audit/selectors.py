@@ -15,8 +15,7 @@ from oqu.access import scope
 from oqu.access.scope import Actor
 from oqu.kernel.errors import Forbidden, ValidationError
 
-from .chain import ChainReport, chain_key
-from .integrity import verify_and_report
+from .chain import ChainReport, chain_key, verify_all, verify_chain
 from .models import FailedAccess, SecurityEvent, SignInLock
 
 VIEW = "audit.journal.view"
@@ -29,9 +28,9 @@ def journal_verify(actor: Actor, *, organization: Any = None) -> list[ChainRepor
 
     if organization is not None:
         scope.require(actor, VIEW, organization)
-        return verify_and_report([chain_key(organization.pk)])
+        return [verify_chain(chain_key(organization.pk))]
     scope.require(actor, VIEW, Unit.objects.get(kind=Unit.Kind.REPUBLIC))
-    return verify_and_report()
+    return verify_all()
 
 
 # -- failed access, security events and sign-in locks (G-5.12, G-5.20) ------------------------
