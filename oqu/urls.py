@@ -1,16 +1,23 @@
 """Top-level URLs: the web UI, accounts, the API under /api/v1/, OAuth2/OIDC."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from oqu.api import api
+from oqu.identity.token_view import ProtectedTokenView
+
+# The admin site signs in through allauth too: the same MFA and sign-in protection (G-5.12).
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("oqu.identity.urls")),  # before allauth: its password change page is ours
     path("accounts/", include("allauth.urls")),
+    path("o/token/", ProtectedTokenView.as_view(), name="oauth2_token_protected"),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("audit/", include("oqu.audit.urls")),
     path("", include("oqu.web.urls")),
 ]

@@ -130,6 +130,7 @@ def grant_create(
             "valid_to": valid_to,
         },
     )
+    _privilege_event("grant", grant, actor)
     return grant
 
 
@@ -152,7 +153,28 @@ def grant_revoke(*, actor: Actor, grant: Grant, at: dt.datetime | None = None) -
         before=before,
         after={"valid_to": grant.valid_to},
     )
+    _privilege_event("grant_revoked", grant, actor)
     return grant
+
+
+def _privilege_event(kind: str, grant: Grant, actor: Actor) -> None:
+    """Privilege grants and withdrawals are security events too (G-5.20), in the same commit."""
+    summary = _("Role given") if kind == "grant" else _("Role withdrawn")
+    journal.record_security_event(
+        kind=kind,
+        summary=f"{summary}: {grant.role.code} → {grant.user.get_username()}",
+        severity="info",
+        user=grant.user,
+        organization_id=grant.unit_id,
+        details={
+            "grant": grant.pk,
+            "role": grant.role.code,
+            "unit": grant.unit_id,
+            "by": getattr(actor.user, "username", "") or "",
+            "valid_from": grant.valid_from,
+            "valid_to": grant.valid_to,
+        },
+    )
 
 
 @transaction.atomic

@@ -98,6 +98,7 @@ def record_denial(error: Exception, *, status: int) -> FailedAccess | None:
     authenticated = bool(user is not None and user.is_authenticated)
     return FailedAccess.objects.create(
         at=timezone.now(),
+        organization_id=organization_of_user(user) if authenticated else None,
         actor=user if authenticated else None,
         actor_name=user.get_username() if authenticated else "",
         action=denial.action,
@@ -115,14 +116,19 @@ def record_sign_in_failure(
 ) -> FailedAccess:
     """Journal a failed sign-in step (G-5.12): wrong password, wrong MFA code, locked, bad token.
 
-    `reason` is a short machine code ("bad_password", "bad_mfa_code", "locked", "invalid_token",
-    …); time, IP address and user agent come from the request context. The row is written in its
-    own statement, outside any transaction the caller may roll back.
+    `reason` is a short machine code ("bad_password", "unknown_account", "bad_mfa_code",
+    "locked", "inactive", …); time, IP address and user agent come from the request context, the
+    organization from the account's person. Call it outside any transaction the caller may roll
+    back. A counted failure may lock the account, the address or both (`lockout.note_failure`).
     """
+    from . import lockout
+
     info = current_request_info()
-    return FailedAccess.objects.create(
+    known = user if getattr(user, "pk", None) else None
+    row = FailedAccess.objects.create(
         at=timezone.now(),
-        actor=user if getattr(user, "pk", None) else None,
+        organization_id=organization_of_user(known),
+        actor=known,
         actor_name=(username or "")[:150],
         action=action,
         reason=reason[:40],
@@ -130,6 +136,30 @@ def record_sign_in_failure(
         ip=info.ip,
         user_agent=info.user_agent,
     )
+    lockout.note_failure(row)
+    return row
+
+
+def organization_of_user(user: Any) -> Any:
+    """The organization of the account's person: the earliest active employment, else enrolment.
+
+    None for accounts without a person or an active place (platform level).
+    """
+    from oqu.people.models import Employment, Enrolment
+
+    person_id = getattr(user, "person_id", None)
+    if not person_id:
+        return None
+    for model in (Employment, Enrolment):
+        org_id = (
+            model.objects.filter(person_id=person_id, end_date__isnull=True)
+            .order_by("start_date", "pk")
+            .values_list("organization_id", flat=True)
+            .first()
+        )
+        if org_id:
+            return org_id
+    return None
 
 
 def record_security_event(
@@ -148,7 +178,7 @@ def record_security_event(
     back. Time, IP address and user agent come from the request context when there is one.
     """
     info = current_request_info()
-    return SecurityEvent.objects.create(
+    event = SecurityEvent.objects.create(
         at=timezone.now(),
         kind=kind,
         severity=severity,
@@ -160,3 +190,44 @@ def record_security_event(
         ip=info.ip,
         user_agent=info.user_agent,
     )
+    if event.severity == SecurityEvent.Severity.CRITICAL:
+        _notify_platform_administrators(event)
+    return event
+
+
+def platform_administrators() -> Any:
+    """Active superusers and holders of an active `platform_admin` grant."""
+    from django.contrib.auth import get_user_model
+
+    from oqu.access.models import Grant
+
+    now = timezone.now()
+    holders = (
+        Grant.objects.filter(role__code="platform_admin", role__is_active=True, valid_from__lte=now)
+        .filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=now))
+        .values("user_id")
+    )
+    return get_user_model().objects.filter(
+        models.Q(is_superuser=True) | models.Q(pk__in=holders), is_active=True
+    )
+
+
+def _notify_platform_administrators(event: SecurityEvent) -> None:
+    """A critical event reaches every platform administrator in the app and by e-mail (G-5.20)."""
+    from django.urls import reverse
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from oqu.notifications.services import EMAIL, IN_APP, notification_send
+
+    link = reverse("audit:security_events") + f"?kind={event.kind}"
+    for admin in platform_administrators():
+        with translation.override(getattr(admin, "language", None) or "kk"):
+            notification_send(
+                user=admin,
+                topic="security",
+                subject=gettext("Critical security event: %(kind)s") % {"kind": event.kind},
+                body=event.summary,
+                link=link,
+                channels=(IN_APP, EMAIL),
+            )

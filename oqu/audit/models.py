@@ -9,9 +9,11 @@ writers of different organizations from waiting on each other and shards with th
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -56,10 +58,24 @@ class ActionRecord(models.Model):
 
 
 class FailedAccess(models.Model):
-    """An attempt to reach something the actor may not: out of scope (404) or forbidden (403)."""
+    """An attempt to reach something the actor may not: out of scope (404) or forbidden (403),
+    or a failed sign-in step (wrong password, unknown account, wrong MFA code, locked, bad token).
+
+    `organization` is the organization of the account's person (active employment, else
+    enrolment) when the row is written, so administrators see the attempts on their own
+    people; rows without one (unknown accounts, people with no organization) are platform-level.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     at = models.DateTimeField(_("time"), db_index=True)
+    organization = models.ForeignKey(
+        "orgs.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organization"),
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -74,9 +90,96 @@ class FailedAccess(models.Model):
 
     class Meta:
         ordering = ["-at"]
+        indexes = [
+            # The sliding windows of the sign-in lockout count by account (case-insensitive,
+            # as allauth matches usernames) and by address; the viewer filters by organization.
+            models.Index(Upper("actor_name"), "at", name="failedaccess_account_at"),
+            models.Index(fields=["ip", "at"], name="failedaccess_ip_at"),
+            models.Index(fields=["organization", "at"], name="failedaccess_org_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.reason}"
+
+
+class SignInLock(models.Model):
+    """A sign-in lockout (G-5.12): an account from one address, an account, or an address.
+
+    Created when failures counted in `FailedAccess` cross a threshold of the rule set in force
+    (`identity.signin.lockout`); it ends at `until` or when an administrator releases it.
+    """
+
+    class Kind(models.TextChoices):
+        PAIR = "pair", _("Account from one address")
+        ACCOUNT = "account", _("Account from unfamiliar addresses")
+        ADDRESS = "address", _("Address, for unfamiliar accounts")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("lock"), max_length=10, choices=Kind.choices)
+    username = models.CharField(_("account"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    organization = models.ForeignKey(
+        "orgs.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(_("locked at"))
+    until = models.DateTimeField(_("locked until"))
+    level = models.PositiveSmallIntegerField(_("repeat"), default=0)
+    failures = models.PositiveIntegerField(_("failures"), default=0)
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    released_by_name = models.CharField(_("released by"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [
+            models.Index(fields=["username", "kind", "started_at"], name="signinlock_account"),
+            models.Index(fields=["ip", "kind", "started_at"], name="signinlock_ip"),
+            models.Index(fields=["until"], name="signinlock_until"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.username} {self.ip or ''} → {self.until:%Y-%m-%d %H:%M}"
+
+    @property
+    def ends_at(self) -> Any:
+        return min(self.until, self.released_at) if self.released_at else self.until
+
+
+class SignInOrigin(models.Model):
+    """An address the account signed in from successfully (password and MFA): a familiar place.
+
+    Account-wide and address locks do not apply to an account at its familiar addresses, so an
+    attacker elsewhere cannot lock a user out of where they usually work (G-5.12).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    ip = models.GenericIPAddressField(_("IP address"))
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "ip"], name="signinorigin_user_ip_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.ip}"
 
 
 class ChainHead(models.Model):

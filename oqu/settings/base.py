@@ -185,3 +185,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# Sign-in protection (G-5.12): behind N reverse proxies the client's address is read from
+# X-Forwarded-For (oqu.kernel.middleware.client_ip); allauth's own limits read it the same way.
+OQU_TRUSTED_PROXY_COUNT = env.int("OQU_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = OQU_TRUSTED_PROXY_COUNT

@@ -254,6 +254,16 @@ identity.account.manage    | region_specialist      | 403 | 403 | 404 | 404
 identity.account.manage    | region_head            | ok  | ok  | 404 | 404
 identity.account.manage    | ministry_head          | ok  | ok  | --  | --
 identity.account.manage    | platform_admin         | ok  | ok  | --  | --
+audit.signin.unlock        | school_teacher         | 403 | --  | 404 | 404
+audit.signin.unlock        | school_deputy_director | 403 | --  | 404 | 404
+audit.signin.unlock        | school_director        | ok  | --  | 404 | 404
+audit.signin.unlock        | preschool_head         | ok  | --  | 404 | 404
+audit.signin.unlock        | district_specialist    | 403 | 403 | 404 | 404
+audit.signin.unlock        | district_head          | ok  | ok  | 404 | 404
+audit.signin.unlock        | region_specialist      | 403 | 403 | 404 | 404
+audit.signin.unlock        | region_head            | ok  | ok  | 404 | 404
+audit.signin.unlock        | ministry_head          | ok  | ok  | --  | --
+audit.signin.unlock        | platform_admin         | ok  | ok  | --  | --
 """
 
 
