@@ -5,6 +5,8 @@ from ninja import NinjaAPI
 from oqu.access.api import router as access_router
 from oqu.apikit import AUTH, install_error_handlers
 from oqu.audit.api import router as audit_router
+from oqu.audit.dbms_api import router as dbms_router
+from oqu.ops.api import router as ops_router
 from oqu.orgs.api import router as orgs_router
 from oqu.people.api import router as people_router
 
@@ -34,3 +36,5 @@ api.add_router("", orgs_router)
 api.add_router("", people_router)
 api.add_router("", access_router)
 api.add_router("", audit_router)
+api.add_router("", dbms_router)
+api.add_router("", ops_router)

@@ -2,4 +2,5 @@ from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {
     "audit.journal.view": _("See the action journal and failed access attempts"),
+    "audit.dbms.view": _("See the DBMS event journal"),
 }
