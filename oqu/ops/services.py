@@ -42,9 +42,7 @@ def manifest_build() -> dict[str, Any]:
     return manifest
 
 
-def integrity_check_run(
-    *, trigger: str, actor: Actor | None = None
-) -> IntegrityCheck:
+def integrity_check_run(*, trigger: str, actor: Actor | None = None) -> IntegrityCheck:
     """Compare the installed files with the manifest, record the run, raise an event on failure.
 
     A person starting it from the web or API needs `ops.integrity.run` on the republic.
@@ -81,7 +79,11 @@ def integrity_check_run(
 
 
 def _raise_security_event(check: IntegrityCheck, problem: str) -> None:
-    counts = {"changed": len(check.changed), "missing": len(check.missing), "added": len(check.added)}
+    counts = {
+        "changed": len(check.changed),
+        "missing": len(check.missing),
+        "added": len(check.added),
+    }
     if check.result == IntegrityCheck.Result.FAILED:
         summary = "Installed files differ from the manifest: {changed} changed, {missing} missing, {added} added".format(
             **counts

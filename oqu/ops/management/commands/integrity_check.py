@@ -21,7 +21,11 @@ class Command(BaseCommand):
             self.stdout.write(f"integrity: passed ({check.files_checked} files)")
             return
         self.stderr.write(f"integrity: {check.result}")
-        for label, names in (("changed", check.changed), ("missing", check.missing), ("added", check.added)):
+        for label, names in (
+            ("changed", check.changed),
+            ("missing", check.missing),
+            ("added", check.added),
+        ):
             for name in names:
                 self.stderr.write(f"  {label}: {name}")
         sys.exit(1)
