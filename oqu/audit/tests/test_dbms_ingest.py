@@ -280,3 +280,13 @@ def test_g5_14_live_wrong_password_and_ddl_are_ingested(db, settings):
         time.sleep(0.5)
     assert found == {"auth": True, "ddl": True}
     assert SecurityEvent.objects.filter(kind="dbms_auth_failure", username=probe).count() == 1
+
+
+def test_g5_14_menu_shows_platform_operations_to_the_platform_admin_only(
+    org_tree, user_with_role, client
+):
+    client.force_login(user_with_role("platform_admin", org_tree.republic))
+    assert f'href="{PAGE}"' in client.get(PAGE).content.decode()
+    assert 'href="/ops/integrity/"' in client.get(PAGE).content.decode()
+    client.force_login(user_with_role("ministry_head", org_tree.republic))
+    assert f'href="{PAGE}"' not in client.get("/people/").content.decode()
