@@ -96,7 +96,7 @@ def ingest_file(path: Path, result: IngestResult | None = None) -> int:
 @transaction.atomic
 def _ingest_chunk(handle, path: Path, fmt: str, result: IngestResult) -> tuple[int, bool]:  # type: ignore[no-untyped-def]
     info = os.fstat(handle.fileno())
-    position = _locked_position(info.st_dev, info.st_ino, str(path))
+    position = _locked_position(str(info.st_dev), str(info.st_ino), str(path))
     if _was_replaced(handle, info.st_size, position):
         logger.info("dbms log: %s was truncated or replaced; reading it from the start", path)
         position.offset = 0
@@ -128,7 +128,7 @@ def _ingest_chunk(handle, path: Path, fmt: str, result: IngestResult) -> tuple[i
     return len(events), True
 
 
-def _locked_position(device: int, inode: int, path: str) -> DbmsLogPosition:
+def _locked_position(device: str, inode: str, path: str) -> DbmsLogPosition:
     position = (
         DbmsLogPosition.objects.select_for_update().filter(device=device, inode=inode).first()
     )

@@ -53,8 +53,9 @@ class DbmsEvent(models.Model):
 class DbmsLogPosition(models.Model):
     """How far one log file has been ingested: byte offset of the first unread record."""
 
-    device = models.BigIntegerField()
-    inode = models.BigIntegerField()
+    # Text, not integers: device and inode numbers are unsigned 64-bit and may not fit a bigint.
+    device = models.CharField(max_length=24)
+    inode = models.CharField(max_length=24)
     path = models.CharField(max_length=500)
     offset = models.BigIntegerField(default=0)
     # SHA-256 of the file's first `fingerprint_length` bytes (all already read): they never change

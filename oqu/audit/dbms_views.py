@@ -39,7 +39,6 @@ class DbmsEventFilterForm(forms.Form):
 @login_required
 def dbms_events(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    dbms_selectors.require_platform(actor, dbms_selectors.DBMS_VIEW)
     form = DbmsEventFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     events = dbms_selectors.dbms_event_list(

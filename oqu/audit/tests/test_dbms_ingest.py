@@ -42,6 +42,7 @@ def _lines(name: str) -> list[bytes]:
     return (FIXTURES / name).read_bytes().splitlines(keepends=True)
 
 
+@pytest.mark.smoke
 def test_g5_14_ingests_jsonlog_and_csvlog_once(db, log_dir):
     shutil.copy(FIXTURES / "pg15.json", log_dir / "postgresql-1.json")
     shutil.copy(FIXTURES / "pg15.csv", log_dir / "postgresql-1.csv")
@@ -96,6 +97,7 @@ def test_g5_14_a_multiline_csv_record_waits_for_its_end(db, log_dir):
     assert DbmsEvent.objects.filter(statement="select 'multi\nline' as x, 1/0").count() == 1
 
 
+@pytest.mark.smoke
 def test_g5_14_rotation_by_rename_keeps_the_position(db, log_dir):
     lines = _lines("pg15.json")
     current = log_dir / "postgresql.json"

@@ -81,6 +81,7 @@ def test_g5_17_clean_tree_passes(db, tree, capsys):
     assert not SecurityEvent.objects.exists()
 
 
+@pytest.mark.smoke
 def test_g5_17_changed_added_and_removed_files_are_detected(db, tree, capsys):
     call_command("integrity_manifest")
     (tree / "oqu/settings/base.py").write_text("DEBUG = True\n")
