@@ -13,6 +13,7 @@ replaced: it is read again from the start. An incomplete last record is left for
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import os
 from dataclasses import dataclass, field
@@ -192,8 +193,18 @@ def _event(entry, path: Path, offset: int) -> DbmsEvent:  # type: ignore[no-unty
     )
 
 
+def _client_ip(client: str) -> str | None:
+    """The IP address of `host:port` or `host` ("[local]" for a Unix socket has none)."""
+    for candidate in (client, client.rsplit(":", 1)[0]):
+        try:
+            return str(ipaddress.ip_address(candidate.strip("[]")))
+        except ValueError:
+            continue
+    return None
+
+
 def _raise_security_event(event: DbmsEvent) -> None:
-    journal.record_security_event(
+    security_event = journal.record_security_event(
         kind="dbms_auth_failure",
         summary=event.message[:300],
         severity=SecurityEvent.Severity.WARNING,
@@ -206,3 +217,7 @@ def _raise_security_event(event: DbmsEvent) -> None:
             "sqlstate": event.sqlstate,
         },
     )
+    ip = _client_ip(event.client)
+    if ip:
+        security_event.ip = ip
+        security_event.save(update_fields=["ip"])

@@ -1,8 +1,8 @@
 """The manifest of the installed files and its comparison with the tree (G-5.17). No database.
 
 The manifest lists the SHA-256 of every installed code and configuration file under the root:
-the `oqu` package's Python sources, templates and static files, compiled translations, `manage.py`,
-`pyproject.toml`, the locked requirements and the scripts. Optionally it carries an HMAC-SHA256
+the `oqu` package's Python sources (settings included), templates and static files, compiled
+translations, `manage.py`, `pyproject.toml`, `.env` when there is one, the requirements and the scripts. Optionally it carries an HMAC-SHA256
 over its content, keyed by a secret held outside the tree (`OQU_INTEGRITY_KEY`): whoever can
 rewrite files but does not hold the key cannot produce a manifest that matches their change.
 """
@@ -22,6 +22,7 @@ MANIFEST_FORMAT = 1
 PATTERNS = (
     "manage.py",
     "pyproject.toml",
+    ".env",
     "oqu/**/*.py",
     "oqu/**/templates/**/*",
     "oqu/**/static/**/*",

@@ -62,6 +62,7 @@ def test_g5_14_failed_authentication_raises_a_security_event(db, log_dir):
     event = SecurityEvent.objects.get(kind="dbms_auth_failure")
     assert event.username == "probe"
     assert event.details["client"] == "127.0.0.1:43440"
+    assert event.ip == "127.0.0.1"
     assert event.details["sqlstate"] == "28P01"
     assert event.details["database"] == "postgres"
     ingest()

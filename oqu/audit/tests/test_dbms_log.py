@@ -147,3 +147,13 @@ def test_g5_14_log_format_by_file_name():
     assert log_format(Path("postgresql.json.1")) == JSONLOG
     assert log_format(Path("postgresql-2026-11-23_160124.log")) is None
     assert log_format(Path("postgresql.json.1.gz")) is None
+
+
+def test_g5_14_client_ip_of_the_security_event():
+    from oqu.audit.dbms_ingest import _client_ip
+
+    assert _client_ip("127.0.0.1:43440") == "127.0.0.1"
+    assert _client_ip("127.0.0.1") == "127.0.0.1"
+    assert _client_ip("::1:5432") == "::1"
+    assert _client_ip("[local]") is None
+    assert _client_ip("") is None
