@@ -194,8 +194,12 @@ def _event(entry, path: Path, offset: int) -> DbmsEvent:  # type: ignore[no-unty
 
 
 def _client_ip(client: str) -> str | None:
-    """The IP address of `host:port` or `host` ("[local]" for a Unix socket has none)."""
-    for candidate in (client, client.rsplit(":", 1)[0]):
+    """The IP address of `host:port` or `host` ("[local]" for a Unix socket has none).
+
+    PostgreSQL always logs the port of a TCP client, so the part after the last colon is tried as
+    the port first (csvlog writes an IPv6 client as `::1:5432`).
+    """
+    for candidate in (client.rsplit(":", 1)[0], client):
         try:
             return str(ipaddress.ip_address(candidate.strip("[]")))
         except ValueError:

@@ -210,13 +210,19 @@ def _json_fields(record: bytes) -> dict[str, str] | None:
         "timestamp": str(data.get("timestamp", "")),
         "user": str(data.get("user", "") or ""),
         "database": str(data.get("dbname", "") or ""),
-        "client": f"{host}:{port}" if host and port else host,
+        "client": _host_port(host, port),
         "session_id": str(data.get("session_id", "") or ""),
         "severity": str(data.get("error_severity", "") or ""),
         "sqlstate": str(data.get("state_code", "") or ""),
         "message": str(data.get("message", "") or ""),
         "statement": str(data.get("statement", "") or ""),
     }
+
+
+def _host_port(host: str, port: object) -> str:
+    if not host or not port:
+        return host
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def _csv_fields(record: bytes) -> dict[str, str] | None:

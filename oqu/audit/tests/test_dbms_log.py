@@ -155,5 +155,17 @@ def test_g5_14_client_ip_of_the_security_event():
     assert _client_ip("127.0.0.1:43440") == "127.0.0.1"
     assert _client_ip("127.0.0.1") == "127.0.0.1"
     assert _client_ip("::1:5432") == "::1"
+    assert _client_ip("[2001:db8::7]:5432") == "2001:db8::7"
     assert _client_ip("[local]") is None
     assert _client_ip("") is None
+
+
+def test_g5_14_jsonlog_ipv6_client_keeps_host_and_port_apart():
+    line = (
+        b'{"timestamp":"2026-11-23 16:01:28.523 UTC","remote_host":"2001:db8::7","remote_port":5432,'
+        b'"error_severity":"LOG","message":"connection received: host=2001:db8::7 port=5432"}'
+    )
+    entry = parse_record(line, JSONLOG)
+    assert entry is not None
+    assert entry.client == "[2001:db8::7]:5432"
+    assert entry.kind == "connection"
