@@ -16,6 +16,7 @@ import hashlib
 import ipaddress
 import logging
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,8 +60,17 @@ def log_files(location: Path) -> list[Path]:
         return [location] if log_format(location) else []
     if not location.is_dir():
         return []
-    files = [p for p in location.iterdir() if p.is_file() and log_format(p)]
-    return sorted(files, key=lambda p: (p.stat().st_mtime, p.name))
+    found = []
+    for path in location.iterdir():
+        if not log_format(path):
+            continue
+        try:  # a file removed by PostgreSQL's or logrotate's cleanup meanwhile is skipped
+            info = path.stat()
+        except FileNotFoundError:
+            continue
+        if stat.S_ISREG(info.st_mode):
+            found.append((info.st_mtime, path.name, path))
+    return [path for _mtime, _name, path in sorted(found)]
 
 
 def ingest(location: Path | None = None) -> IngestResult:
@@ -98,15 +108,18 @@ def ingest_file(path: Path, result: IngestResult | None = None) -> int:
 def _ingest_chunk(handle, path: Path, fmt: str, result: IngestResult) -> tuple[int, bool]:  # type: ignore[no-untyped-def]
     info = os.fstat(handle.fileno())
     position = _locked_position(str(info.st_dev), str(info.st_ino), str(path))
+    moved = position.path != str(path)
+    position.path = str(path)
     if _was_replaced(handle, info.st_size, position):
         logger.info("dbms log: %s was truncated or replaced; reading it from the start", path)
         position.offset = 0
         position.fingerprint = ""
         position.fingerprint_length = 0
+        moved = True
     records, consumed = _read_records(handle, position.offset, info.st_size, fmt)
     if consumed == 0:
-        position.path = str(path)
-        position.save(update_fields=["path", "offset", "fingerprint", "fingerprint_length"])
+        if moved:  # nothing new: write only what changed (most passes write nothing)
+            position.save(update_fields=["path", "offset", "fingerprint", "fingerprint_length"])
         return 0, False
     events = []
     for relative, record in records:
@@ -122,7 +135,6 @@ def _ingest_chunk(handle, path: Path, fmt: str, result: IngestResult) -> tuple[i
             _raise_security_event(event)
             result.auth_failures += 1
     position.offset += consumed
-    position.path = str(path)
     _refresh_fingerprint(handle, position)
     position.save()
     result.events += len(events)
