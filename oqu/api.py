@@ -6,6 +6,8 @@ from oqu.access.api import router as access_router
 from oqu.apikit import AUTH, install_error_handlers
 from oqu.audit.api import router as audit_router
 from oqu.identity.api import router as identity_router
+from oqu.audit.dbms_api import router as dbms_router
+from oqu.ops.api import router as ops_router
 from oqu.orgs.api import router as orgs_router
 from oqu.people.api import router as people_router
 
@@ -36,3 +38,5 @@ api.add_router("", people_router)
 api.add_router("", access_router)
 api.add_router("", audit_router)
 api.add_router("", identity_router)
+api.add_router("", dbms_router)
+api.add_router("", ops_router)

@@ -19,5 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("audit/", include("oqu.audit.urls")),
+    path("audit/dbms-events/", include("oqu.audit.dbms_urls")),
+    path("ops/", include("oqu.ops.urls")),
     path("", include("oqu.web.urls")),
 ]

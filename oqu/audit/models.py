@@ -235,3 +235,6 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.summary}"
+
+
+from .dbms_models import DbmsEvent, DbmsLogPosition  # noqa: E402, F401  (G-5.14, own module)

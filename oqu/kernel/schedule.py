@@ -76,6 +76,16 @@ JOBS: tuple[Job, ...] = (
         task_path="oqu.kernel.tasks.purge_finished_tasks",
         daily_at=time(3, 0),
     ),
+    Job(
+        name="audit.ingest_dbms_log",
+        task_path="oqu.audit.dbms_tasks.ingest_dbms_log",
+        every=timedelta(minutes=1),
+    ),
+    Job(
+        name="ops.integrity_check",
+        task_path="oqu.ops.tasks.integrity_check",
+        every=timedelta(hours=1),
+    ),
 )
 
 

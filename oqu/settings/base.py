@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "oqu.people",
     "oqu.access",
     "oqu.audit",
+    "oqu.ops",
     "oqu.notifications",
     "oqu.demo",
     "oqu.web",
@@ -190,3 +191,14 @@ LOGGING = {
 # X-Forwarded-For (oqu.kernel.middleware.client_ip); allauth's own limits read it the same way.
 OQU_TRUSTED_PROXY_COUNT = env.int("OQU_TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = OQU_TRUSTED_PROXY_COUNT
+# DBMS events (G-5.14): PostgreSQL's own log (jsonlog or csvlog), a directory or one file; empty
+# means not configured (the scheduled ingestion then does nothing).
+OQU_DBMS_LOG_DIR = env("OQU_DBMS_LOG_DIR", default="")
+
+# Integrity of installed files (G-5.17): the tree that is hashed, where the manifest is kept, and
+# the key that authenticates the manifest (HMAC-SHA256; empty: the manifest is not authenticated).
+OQU_INTEGRITY_ROOT = env("OQU_INTEGRITY_ROOT", default=str(BASE_DIR))
+OQU_INTEGRITY_MANIFEST = env(
+    "OQU_INTEGRITY_MANIFEST", default=str(VAR_DIR / "integrity-manifest.json")
+)
+OQU_INTEGRITY_KEY = env("OQU_INTEGRITY_KEY", default="")

@@ -264,6 +264,36 @@ audit.signin.unlock        | region_specialist      | 403 | 403 | 404 | 404
 audit.signin.unlock        | region_head            | ok  | ok  | 404 | 404
 audit.signin.unlock        | ministry_head          | ok  | ok  | --  | --
 audit.signin.unlock        | platform_admin         | ok  | ok  | --  | --
+audit.dbms.view            | school_teacher         | 403 | --  | 404 | 404
+audit.dbms.view            | school_deputy_director | 403 | --  | 404 | 404
+audit.dbms.view            | school_director        | 403 | --  | 404 | 404
+audit.dbms.view            | preschool_head         | 403 | --  | 404 | 404
+audit.dbms.view            | district_specialist    | 403 | 403 | 404 | 404
+audit.dbms.view            | district_head          | 403 | 403 | 404 | 404
+audit.dbms.view            | region_specialist      | 403 | 403 | 404 | 404
+audit.dbms.view            | region_head            | 403 | 403 | 404 | 404
+audit.dbms.view            | ministry_head          | 403 | 403 | --  | --
+audit.dbms.view            | platform_admin         | ok  | ok  | --  | --
+ops.integrity.view         | school_teacher         | 403 | --  | 404 | 404
+ops.integrity.view         | school_deputy_director | 403 | --  | 404 | 404
+ops.integrity.view         | school_director        | 403 | --  | 404 | 404
+ops.integrity.view         | preschool_head         | 403 | --  | 404 | 404
+ops.integrity.view         | district_specialist    | 403 | 403 | 404 | 404
+ops.integrity.view         | district_head          | 403 | 403 | 404 | 404
+ops.integrity.view         | region_specialist      | 403 | 403 | 404 | 404
+ops.integrity.view         | region_head            | 403 | 403 | 404 | 404
+ops.integrity.view         | ministry_head          | 403 | 403 | --  | --
+ops.integrity.view         | platform_admin         | ok  | ok  | --  | --
+ops.integrity.run          | school_teacher         | 403 | --  | 404 | 404
+ops.integrity.run          | school_deputy_director | 403 | --  | 404 | 404
+ops.integrity.run          | school_director        | 403 | --  | 404 | 404
+ops.integrity.run          | preschool_head         | 403 | --  | 404 | 404
+ops.integrity.run          | district_specialist    | 403 | 403 | 404 | 404
+ops.integrity.run          | district_head          | 403 | 403 | 404 | 404
+ops.integrity.run          | region_specialist      | 403 | 403 | 404 | 404
+ops.integrity.run          | region_head            | 403 | 403 | 404 | 404
+ops.integrity.run          | ministry_head          | 403 | 403 | --  | --
+ops.integrity.run          | platform_admin         | ok  | ok  | --  | --
 """
 
 
