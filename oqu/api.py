@@ -34,3 +34,10 @@ api.add_router("", orgs_router)
 api.add_router("", people_router)
 api.add_router("", access_router)
 api.add_router("", audit_router)
+
+# Issue 4: the journal viewer and usage reports (G-5.13, G-5.15), restricted data (G-5.16, G-11).
+from oqu.audit.journal_api import router as journal_router  # noqa: E402
+from oqu.people.restricted_api import router as restricted_router  # noqa: E402
+
+api.add_router("", journal_router)
+api.add_router("", restricted_router)

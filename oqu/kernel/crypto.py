@@ -47,9 +47,7 @@ class FieldKey:
 
 
 def _derive(secret: bytes, purpose: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=purpose).derive(
-        secret
-    )
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=purpose).derive(secret)
 
 
 def parse_key(entry: str) -> FieldKey:

@@ -60,7 +60,9 @@ def _integrity_parts(record: RestrictedRecord) -> list[bytes | str]:
 def seal_payload(record: RestrictedRecord, payload: dict[str, Any]) -> None:
     """Encrypt `payload` into the record and compute its integrity code (id must be set)."""
     data = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
-    record.key_id, record.payload_sealed = crypto.seal(data, associated_data=associated_data(record))
+    record.key_id, record.payload_sealed = crypto.seal(
+        data, associated_data=associated_data(record)
+    )
     record.integrity_code = crypto.integrity_code(record.key_id, _integrity_parts(record))
 
 

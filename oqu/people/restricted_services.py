@@ -114,7 +114,7 @@ def restricted_create(
     organization: Any,
     category: str,
     payload: dict[str, Any],
-) -> RestrictedRecord:
+) -> OpenRecord:
     """Record restricted data about a person in one of their organizations (sealed at once)."""
     scope.require(actor, MANAGE, organization, target=person)
     _check_category(category)
@@ -131,7 +131,7 @@ def restricted_create(
         target=record,
         after=_summary(record, cleaned),
     )
-    return record
+    return OpenRecord(record, cleaned)
 
 
 def restricted_update(
@@ -140,7 +140,7 @@ def restricted_update(
     record: RestrictedRecord,
     category: str | None = None,
     payload: dict[str, Any] | None = None,
-) -> RestrictedRecord:
+) -> OpenRecord:
     """Change the category or the payload; the old payload is checked before it is replaced.
 
     The check runs before the transaction, so the security event of a tampered row survives the
@@ -167,7 +167,7 @@ def restricted_update(
             before=before,
             after=after,
         )
-    return record
+    return OpenRecord(record, new_payload)
 
 
 @transaction.atomic
