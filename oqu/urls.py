@@ -11,5 +11,7 @@ urlpatterns = [
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("audit/", include("oqu.audit.journal_urls")),
+    path("people/", include("oqu.people.restricted_urls")),
     path("", include("oqu.web.urls")),
 ]

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from oqu.apikit import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, PageQuery, actor, page_of, paginate
@@ -20,7 +20,7 @@ from . import journal_selectors as selectors
 from . import usage
 from .journal_services import journal_export
 from .models import ActionRecord
-from .xlsx import XLSX_CONTENT_TYPE
+from .xlsx import XLSX_CONTENT_TYPE, xlsx_response
 
 router = Router()
 
@@ -130,7 +130,7 @@ def journal_list(
 def journal_export_xlsx(request: HttpRequest, filters: Query[JournalFilter]) -> Any:
     """The same rows as an XLSX workbook (bounded; the export is journaled)."""
     content, _count = journal_export(actor=actor(request), filters=_filter_of(request, filters))
-    return _xlsx_response(content, "journal.xlsx")
+    return xlsx_response(content, "journal.xlsx")
 
 
 @router.get(
@@ -152,12 +152,6 @@ def journal_user_choices(
         }
         for user in selectors.journal_users(who, q)
     ]
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 # -- usage reports (G-5.15) ------------------------------------------------------------------
@@ -300,6 +294,4 @@ def usage_report_xlsx(request: HttpRequest, report_id: UUID) -> Any:
     who = actor(request)
     report = usage.usage_report_get(who, report_id)
     result = usage.usage_report_run(who, report)
-    return _xlsx_response(
-        usage.usage_xlsx(actor=who, result=result, name=report.name), "usage.xlsx"
-    )
+    return xlsx_response(usage.usage_xlsx(actor=who, result=result, name=report.name), "usage.xlsx")

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -138,9 +138,12 @@ def journal_rows(actor: Actor, filters: JournalFilter) -> QuerySet[ActionRecord]
     return qs.select_related("organization").order_by("-at", "-pk")
 
 
-def journal_users(actor: Actor, search: str = "", *, limit: int = USER_CHOICES_LIMIT) -> list[Any]:
+def journal_users(
+    actor: Actor, search: str = "", *, include: Any = None, limit: int = USER_CHOICES_LIMIT
+) -> list[Any]:
     """Accounts the actor may pick in the viewer: those holding a role, working or learning in
-    the actor's journal subtrees (everyone for the platform administrator), by username or name."""
+    the actor's journal subtrees (everyone for the platform administrator), by username or name;
+    `include` (the account already chosen) is kept in the list when it is one of them."""
     from oqu.access.models import Grant
     from oqu.identity.models import User
     from oqu.people.models import Person
@@ -164,8 +167,11 @@ def journal_users(actor: Actor, search: str = "", *, limit: int = USER_CHOICES_L
                 | Q(person__first_name_kk__istartswith=word)
                 | Q(person__first_name_ru__istartswith=word)
             )
+        if include:
+            words |= Q(pk=include)
         qs = qs.filter(words)
-    return list(qs.order_by("username")[:limit])
+    chosen_first = Case(When(pk=include, then=Value(0)), default=Value(1)) if include else Value(1)
+    return list(qs.order_by(chosen_first, "username")[:limit])
 
 
 # -- before/after as a readable diff ------------------------------------------------------------

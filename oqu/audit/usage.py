@@ -30,6 +30,8 @@ from .xlsx import workbook_bytes
 LOGIN_ACTION = "identity.login"
 MAX_ROWS = 500
 CHART_ROWS = 15
+BAR_STEP = 34  # SVG units per chart row
+BAR_AREA = 340  # SVG units of the longest bar
 
 SUBSYSTEMS = {
     "identity": gettext_lazy("Accounts and sign-in"),
@@ -60,6 +62,14 @@ class UsageResult:
     totals: UsageRow
     truncated: bool = False
     chart: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def chart_height(self) -> int:
+        return max(len(self.chart), 1) * BAR_STEP + 4
+
+    @property
+    def grouping_label(self) -> str:
+        return str(UsageReport.Grouping(self.grouping).label)
 
 
 def _metrics() -> dict[str, Any]:
@@ -172,15 +182,16 @@ GROUPERS = {
 
 
 def chart_bars(rows: list[UsageRow], limit: int = CHART_ROWS) -> list[dict[str, Any]]:
-    """Bar lengths (percent of the largest value) of the top rows, for the server-drawn SVG."""
+    """Bar lengths (in SVG units, the largest value filling the bar area) of the top rows, for
+    the chart drawn on the server (no JavaScript, no external library)."""
     top = rows[:limit]
     largest = max([1, *(max(r.actions, r.logins) for r in top)])
     return [
         {
             "row": row,
-            "y": index * 34,
-            "actions_pct": round(100 * row.actions / largest, 2),
-            "logins_pct": round(100 * row.logins / largest, 2),
+            "y": index * BAR_STEP,
+            "actions_width": round(BAR_AREA * row.actions / largest, 1),
+            "logins_width": round(BAR_AREA * row.logins / largest, 1),
         }
         for index, row in enumerate(top)
     ]

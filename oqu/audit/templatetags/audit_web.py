@@ -1,0 +1,20 @@
+"""Template helpers of the journal pages: whether the menu shows the journal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from oqu.audit.journal_selectors import may_view_journal
+from oqu.web.actor import actor_of
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def journal_in_menu(context: dict[str, Any]) -> bool:
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return False
+    return may_view_journal(actor_of(request))
