@@ -19,7 +19,7 @@ from oqu.audit import journal
 from oqu.kernel.errors import ValidationError
 
 from .models import Person, RestrictedRecord
-from .restricted import MANAGE, OpenRecord, open_payload, seal_payload
+from .restricted import MANAGE, VIEW, OpenRecord, open_payload, seal_payload
 from .selectors import restricted_list
 
 MAX_FIELDS = 20
@@ -85,6 +85,9 @@ def restricted_read(*, actor: Actor, person: Person) -> list[OpenRecord]:
     raises a critical security event) before anything is journaled as read. One journal row per
     organization whose records were read, so the cost does not grow with the records.
     """
+    if not actor.is_platform_admin:
+        # 403 for a visible person when the actor holds the capability in none of their units
+        scope.require_any(actor, VIEW, scope.person_units(person), target=person)
     records = list(restricted_list(actor, person))
     opened = [OpenRecord(record, open_payload(record, actor=actor)) for record in records]
     by_organization: dict[Any, list[OpenRecord]] = defaultdict(list)
