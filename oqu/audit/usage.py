@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import StrIndex, Substr
+from django.db.models.lookups import StartsWith
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -165,8 +166,7 @@ def _by_role(qs: QuerySet[ActionRecord]) -> list[UsageRow]:
     in_force = (
         Grant.objects.filter(user_id=OuterRef("actor_id"), valid_from__lte=OuterRef("at"))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef("at")))
-        .alias(row_path=OuterRef("organization__path"))
-        .filter(row_path__startswith=F("unit__path"))
+        .filter(StartsWith(OuterRef("organization__path"), F("unit__path")))
     )
     without = qs.filter(~Exists(in_force)).aggregate(**_metrics())
     if without["logins"] or without["actions"]:
