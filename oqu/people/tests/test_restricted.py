@@ -81,9 +81,7 @@ def test_g5_16_read_decrypts_checks_and_journals_without_values(family, director
     response = _client(director).get(f"{API}/people/{family.learner.pk}/restricted")
     assert response.status_code == 200
     body = response.json()
-    assert [(r["category"], r["payload"]["description"]) for r in body] == [
-        ("health", SECRET_TEXT)
-    ]
+    assert [(r["category"], r["payload"]["description"]) for r in body] == [("health", SECRET_TEXT)]
     read = ActionRecord.objects.get(action="people.restricted.read")
     assert (read.actor, read.organization_id, read.target_id) == (
         director,
@@ -91,11 +89,16 @@ def test_g5_16_read_decrypts_checks_and_journals_without_values(family, director
         str(family.learner.pk),
     )
     assert read.after == {
-        "records": [{"id": str(record.pk), "category": "health", "fields": ["description", "measures"]}]
+        "records": [
+            {"id": str(record.pk), "category": "health", "fields": ["description", "measures"]}
+        ]
     }
-    assert SECRET_TEXT not in json.dumps(ActionRecord.objects.filter(
-        target_id__in=[str(record.pk), str(family.learner.pk)]
-    ).values_list("before", "after")[::1], ensure_ascii=False)
+    assert SECRET_TEXT not in json.dumps(
+        ActionRecord.objects.filter(
+            target_id__in=[str(record.pk), str(family.learner.pk)]
+        ).values_list("before", "after")[::1],
+        ensure_ascii=False,
+    )
 
 
 def test_g5_16_tampered_row_is_refused_on_read_with_a_security_event(family, director, record):
@@ -195,9 +198,7 @@ def test_g5_16_methodologist_sees_but_may_not_record(family, org_tree, record, u
     assert RestrictedRecord.objects.count() == 1
 
 
-def test_g5_16_change_and_delete_are_journaled_with_before_and_after(
-    family, director, record
-):
+def test_g5_16_change_and_delete_are_journaled_with_before_and_after(family, director, record):
     client = _client(director)
     url = f"{API}/people/{family.learner.pk}/restricted/{record.pk}"
     response = client.patch(
@@ -235,9 +236,7 @@ def test_g5_16_invalid_input_is_refused_and_writes_nothing(family, org_tree, dir
             "payload": {"a": "b"},
         },
     ]
-    codes = [
-        client.post(url, body, content_type="application/json").json()["code"] for body in bad
-    ]
+    codes = [client.post(url, body, content_type="application/json").json()["code"] for body in bad]
     assert codes == ["category_unknown", "payload_invalid", "not_found"]
     assert not RestrictedRecord.objects.exists()
 
