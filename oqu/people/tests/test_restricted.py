@@ -323,3 +323,17 @@ def test_g5_16_web_page_shows_adds_and_refuses_tampered(family, org_tree, direct
     assert refused.status_code == 409
     assert SECRET_TEXT not in refused.content.decode()
     assert SecurityEvent.objects.filter(kind="integrity_failure").count() == 1
+
+
+def test_g11_reseal_command_moves_rows_to_the_new_key(record, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.OQU_FIELD_KEYS = [crypto.new_key_entry("k2027"), *crypto.DEV_FIELD_KEYS]
+    out = StringIO()
+    call_command("restricted_reseal", stdout=out)
+    assert out.getvalue().strip() == "OK: 1 records re-sealed with key k2027"
+    stored = RestrictedRecord.objects.get(pk=record.pk)
+    assert stored.key_id == "k2027"
+    assert open_payload(stored)["description"] == SECRET_TEXT
