@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -45,10 +46,15 @@ def record(family, org_tree, director, actor_of):
     return opened.record
 
 
+def _db(value):
+    """A UUID as this database stores it (raw SQL is portable to SQLite this way)."""
+    return RestrictedRecord._meta.pk.get_db_prep_value(value, connection)
+
+
 def _raw_payload(record_id) -> bytes:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT payload_sealed FROM people_restrictedrecord WHERE id = %s", [record_id]
+            "SELECT payload_sealed FROM people_restrictedrecord WHERE id = %s", [_db(record_id)]
         )
         return bytes(cursor.fetchone()[0])
 
@@ -67,7 +73,7 @@ def test_g11_restricted_payload_is_not_stored_as_plain_text(family, org_tree, di
     assert response.status_code == 201, response.content
     assert response.json()["payload"] == {"description": SECRET_TEXT}
     # then the database holds no readable form of it (raw SQL, past the ORM)
-    stored = _raw_payload(response.json()["id"])
+    stored = _raw_payload(uuid.UUID(response.json()["id"]))
     assert SECRET_TEXT.encode() not in stored
     assert "астма".encode() not in stored
     assert b"description" not in stored
@@ -105,7 +111,7 @@ def test_g5_16_tampered_row_is_refused_on_read_with_a_security_event(family, dir
     # given someone moves the record to another category directly in the database
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE people_restrictedrecord SET category = 'family' WHERE id = %s", [record.pk]
+            "UPDATE people_restrictedrecord SET category = 'family' WHERE id = %s", [_db(record.pk)]
         )
     # when the director opens the data
     response = _client(director).get(f"{API}/people/{family.learner.pk}/restricted")
@@ -129,7 +135,7 @@ def test_g5_16_altered_ciphertext_byte_is_refused(family, director, record, acto
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE people_restrictedrecord SET payload_sealed = %s WHERE id = %s",
-            [bytes(stored), record.pk],
+            [bytes(stored), _db(record.pk)],
         )
     with pytest.raises(IntegrityFailure):
         restricted_read(actor=actor_of(director), person=family.learner)
@@ -153,7 +159,7 @@ def test_g5_16_sealed_payload_copied_into_another_row_is_refused(
         cursor.execute(
             "UPDATE people_restrictedrecord SET payload_sealed = %s, integrity_code = %s"
             " WHERE id = %s",
-            [_raw_payload(record.pk), record.integrity_code, target.pk],
+            [_raw_payload(record.pk), record.integrity_code, _db(target.pk)],
         )
     with pytest.raises(IntegrityFailure):
         open_payload(RestrictedRecord.objects.get(pk=target.pk))
@@ -317,7 +323,7 @@ def test_g5_16_web_page_shows_adds_and_refuses_tampered(family, org_tree, direct
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE people_restrictedrecord SET integrity_code = %s WHERE id = %s",
-            ["0" * 64, record.pk],
+            ["0" * 64, _db(record.pk)],
         )
     refused = client.get(f"/people/{family.learner.pk}/restricted/")
     assert refused.status_code == 409
