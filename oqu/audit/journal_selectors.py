@@ -214,3 +214,24 @@ def changes(row: ActionRecord) -> list[Change]:
         )
         for field in fields
     ]
+
+
+UNIT_CHOICES_LIMIT = 300
+
+
+def journal_units(actor: Actor) -> list[Any]:
+    """Units the viewer may narrow the journal or a report to: the units of the actor's journal
+    grants and the units directly below them (the republic and regions for the administrator)."""
+    from oqu.orgs.models import Unit
+
+    if actor.is_anonymous:
+        return []
+    if actor.is_platform_admin:
+        qs = Unit.objects.filter(depth__lte=1)
+    else:
+        paths = actor.paths_for(VIEW)
+        if not paths:
+            return []
+        roots = list(Unit.objects.filter(path__in=paths).values_list("pk", flat=True))
+        qs = Unit.objects.filter(Q(pk__in=roots) | Q(parent_id__in=roots))
+    return list(qs.order_by("depth", "name")[:UNIT_CHOICES_LIMIT])

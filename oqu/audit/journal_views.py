@@ -69,6 +69,14 @@ def _user_choices(request: HttpRequest, selected: UUID | None) -> list[Any]:
     return selectors.journal_users(actor_of(request), search, include=selected)
 
 
+def _unit_choices(actor: Any, selected: Any) -> list[Any]:
+    """The units offered for narrowing, with the chosen one kept even when it lies deeper."""
+    units = selectors.journal_units(actor)
+    if selected is not None and selected not in units:
+        units.insert(0, selected)
+    return units
+
+
 @require_GET
 @login_required
 def journal_page(request: HttpRequest) -> HttpResponse:
@@ -93,6 +101,7 @@ def journal_page(request: HttpRequest) -> HttpResponse:
             "next_cursor": page["next_cursor"],
             "is_first_page": not request.GET.get("cursor"),
             "users": _user_choices(request, filters.user_id),
+            "units": _unit_choices(actor, filters.organization),
             "user_q": request.GET.get("user_q", "")[:SEARCH_MAX_LENGTH],
             "export_limit": export_limit(),
         },
@@ -179,6 +188,7 @@ def reports_page(request: HttpRequest) -> HttpResponse:
             "params": params,
             "organization": organization,
             "groupings": UsageReport.Grouping.choices,
+            "units": _unit_choices(actor, organization),
             "result": result,
             "error": error,
             "name": data.get("name", ""),

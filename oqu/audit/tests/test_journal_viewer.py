@@ -313,3 +313,18 @@ def test_g5_13_a_successful_sign_in_is_journaled_in_the_users_organization(
     # a failed attempt writes no sign-in row
     Client().post("/accounts/login/", {"login": user.username, "password": "wrong-password"})
     assert ActionRecord.objects.filter(action="identity.login").count() == 1
+
+
+def test_g5_13_web_filter_by_organization_offers_the_district_schools(
+    org_tree, journal_rows, user_with_role
+):
+    _, _, rows = journal_rows
+    client = _client(user_with_role("district_head", org_tree.district_a1))
+    page = client.get("/audit/journal/", {"organization": str(org_tree.school_a1.pk), **PERIOD})
+    html = page.content.decode()
+    assert f'value="{org_tree.school_a1.pk}" selected' in html
+    assert f'value="{org_tree.school_a1_other.pk}"' in html
+    assert f'value="{org_tree.school_b1.pk}"' not in html
+    assert html.count('data-testid="journal-row"') == 3
+    other = client.get("/audit/journal/", {"organization": str(org_tree.school_b1.pk), **PERIOD})
+    assert other.status_code == 404

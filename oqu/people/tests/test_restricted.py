@@ -343,3 +343,20 @@ def test_g11_reseal_command_moves_rows_to_the_new_key(record, settings):
     stored = RestrictedRecord.objects.get(pk=record.pk)
     assert stored.key_id == "k2027"
     assert open_payload(stored)["description"] == SECRET_TEXT
+
+
+def test_g5_16_tampered_row_is_not_overwritten_by_a_change(family, director, record):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE people_restrictedrecord SET category = 'family' WHERE id = %s",
+            [_db(record.pk)],
+        )
+    response = _client(director).patch(
+        f"{API}/people/{family.learner.pk}/restricted/{record.pk}",
+        {"payload": {"description": "затереть следы"}},
+        content_type="application/json",
+    )
+    assert (response.status_code, response.json()["code"]) == (409, "integrity_failure")
+    assert SecurityEvent.objects.filter(kind="integrity_failure").count() == 1
+    assert RestrictedRecord.objects.get(pk=record.pk).integrity_code == record.integrity_code
+    assert not ActionRecord.objects.filter(action="people.restricted.change").exists()
