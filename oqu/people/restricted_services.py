@@ -85,14 +85,19 @@ def restricted_read(*, actor: Actor, person: Person) -> list[OpenRecord]:
     raises a critical security event) before anything is journaled as read. One journal row per
     organization whose records were read, so the cost does not grow with the records.
     """
+    units = scope.person_units(person)
     if not actor.is_platform_admin:
         # 403 for a visible person when the actor holds the capability in none of their units
-        scope.require_any(actor, VIEW, scope.person_units(person), target=person)
+        scope.require_any(actor, VIEW, units, target=person)
     records = list(restricted_list(actor, person))
     opened = [OpenRecord(record, open_payload(record, actor=actor)) for record in records]
     by_organization: dict[Any, list[OpenRecord]] = defaultdict(list)
     for item in opened:
         by_organization[item.record.organization_id].append(item)
+    if not by_organization:
+        # learning that a person has no restricted data is a read too
+        readable = [u.pk for u in units if actor.can_at(VIEW, u.path)]
+        by_organization[readable[0] if readable else None] = []
     with transaction.atomic():
         for organization_id, items in by_organization.items():
             journal.record(

@@ -360,3 +360,10 @@ def test_g5_16_tampered_row_is_not_overwritten_by_a_change(family, director, rec
     assert SecurityEvent.objects.filter(kind="integrity_failure").count() == 1
     assert RestrictedRecord.objects.get(pk=record.pk).integrity_code == record.integrity_code
     assert not ActionRecord.objects.filter(action="people.restricted.change").exists()
+
+
+def test_g5_16_reading_that_there_is_nothing_is_journaled_too(family, org_tree, director):
+    response = _client(director).get(f"{API}/people/{family.learner.pk}/restricted")
+    assert (response.status_code, response.json()) == (200, [])
+    read = ActionRecord.objects.get(action="people.restricted.read")
+    assert (read.organization_id, read.after) == (org_tree.school_a1.pk, {"records": []})
