@@ -40,3 +40,10 @@ api.add_router("", audit_router)
 api.add_router("", identity_router)
 api.add_router("", dbms_router)
 api.add_router("", ops_router)
+
+# Issue 4: the journal viewer and usage reports (G-5.13, G-5.15), restricted data (G-5.16, G-11).
+from oqu.audit.journal_api import router as journal_router  # noqa: E402
+from oqu.people.restricted_api import router as restricted_router  # noqa: E402
+
+api.add_router("", journal_router)
+api.add_router("", restricted_router)

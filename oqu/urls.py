@@ -21,5 +21,7 @@ urlpatterns = [
     path("audit/", include("oqu.audit.urls")),
     path("audit/dbms-events/", include("oqu.audit.dbms_urls")),
     path("ops/", include("oqu.ops.urls")),
+    path("audit/", include("oqu.audit.journal_urls")),
+    path("people/", include("oqu.people.restricted_urls")),
     path("", include("oqu.web.urls")),
 ]

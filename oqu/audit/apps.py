@@ -12,3 +12,6 @@ class AuditConfig(AppConfig):
         from .signals import on_user_logged_in
 
         user_logged_in.connect(on_user_logged_in, dispatch_uid="oqu.audit.user_logged_in")
+        from .login_journal import connect as connect_login_journal
+
+        connect_login_journal()

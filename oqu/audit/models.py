@@ -238,3 +238,38 @@ class SecurityEvent(models.Model):
 
 
 from .dbms_models import DbmsEvent, DbmsLogPosition  # noqa: E402, F401  (G-5.14, own module)
+class UsageReport(models.Model):
+    """A saved statistical report of platform use (G-5.15): its parameters, re-run on demand.
+
+    The organization is the root of the subtree it counts (empty: all the owner may see); it runs
+    with the owner's current scope, so a report never shows more than its owner may.
+    """
+
+    class Grouping(models.TextChoices):
+        SUBSYSTEM = "subsystem", _("By subsystem")
+        ROLE = "role", _("By role")
+        USER = "user", _("By user")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="usage_reports"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    grouping = models.CharField(_("grouping"), max_length=10, choices=Grouping.choices)
+    organization = models.ForeignKey(
+        "orgs.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organization"),
+    )
+    date_from = models.DateField(_("from"))
+    date_to = models.DateField(_("to"))
+
+    class Meta:
+        ordering = ["owner", "name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -130,3 +130,31 @@ class Guardianship(BaseModel):
                 condition=~models.Q(guardian=models.F("child")), name="guardianship_not_self"
             ),
         ]
+
+
+class RestrictedRecord(OrganizationOwnedModel):
+    """Restricted personal data about a person (health, social status, disability …) (G-5.16, G-11).
+
+    The payload is stored only sealed (AES-256-GCM, the row id and person bound in as associated
+    data) and the row carries an integrity code (HMAC over id, person, organization, category, key
+    and ciphertext) that every read checks: a row changed outside the services is refused.
+    """
+
+    class Category(models.TextChoices):
+        HEALTH = "health", _("Health")
+        DISABILITY = "disability", _("Disability and special educational needs")
+        SOCIAL_STATUS = "social_status", _("Social status")
+        FAMILY = "family", _("Family circumstances")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="restricted_records")
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    key_id = models.CharField(max_length=20)
+    payload_sealed = models.BinaryField()
+    integrity_code = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["category", "created_at"]
+        indexes = [models.Index(fields=["person", "category"], name="restricted_person_category")]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.person_id}"

@@ -10,3 +10,8 @@ ACTIONS = {
     "people.guardianship.view": _("See parents and legal representatives"),
     "people.guardianship.manage": _("Record parents and legal representatives"),
 }
+
+ACTIONS |= {
+    "people.restricted.view": _("See restricted personal data (health, social status, disability)"),
+    "people.restricted.manage": _("Record and change restricted personal data"),
+}

@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from oqu.access import scope
 from oqu.access.scope import LEARNER_ROLE, PARENT_ROLE, Actor
 
-from .models import Employment, Enrolment, Guardianship, Person
+from .models import Employment, Enrolment, Guardianship, Person, RestrictedRecord
 
 
 def person_list(actor: Actor, *, search: str = "", organization: Any = None) -> QuerySet[Person]:
@@ -201,3 +201,14 @@ def person_to_relate(
     if person is None:
         raise scope.not_found(actor, action, "people.person", person_id or iin)
     return person
+
+
+def restricted_list(actor: Actor, person: Person) -> QuerySet[RestrictedRecord]:
+    """The person's restricted records in the actor's subtrees for `people.restricted.view`
+    (sealed: open them with `restricted_services.restricted_read`, which checks and journals)."""
+    qs = RestrictedRecord.objects.filter(person=person).select_related("organization")
+    return scope.visible(actor, "people.restricted.view", qs)
+
+
+def restricted_get(actor: Actor, person: Person, record_id: UUID | str) -> RestrictedRecord:
+    return scope.get_in(restricted_list(actor, person), record_id, actor, "people.restricted.view")

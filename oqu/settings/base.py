@@ -202,3 +202,10 @@ OQU_INTEGRITY_MANIFEST = env(
     "OQU_INTEGRITY_MANIFEST", default=str(VAR_DIR / "integrity-manifest.json")
 )
 OQU_INTEGRITY_KEY = env("OQU_INTEGRITY_KEY", default="")
+# Field-level encryption of restricted personal data (G-11): "<key id>:<base64 of 32 bytes>", the
+# first seals, all open (rotation). The default is the public development key; prod refuses it.
+OQU_FIELD_KEYS = env.list(
+    "OQU_FIELD_KEYS", default=["dev1:ZGV2LW9ubHktZmllbGQta2V5LW5vdC1mb3ItcHJvZCE="]
+)
+# The journal export to XLSX refuses more rows than this (G-5.13): narrow the filters instead.
+OQU_JOURNAL_EXPORT_MAX_ROWS = 50_000

@@ -85,7 +85,8 @@ def _response_ref(operation: dict[str, Any], status: str) -> str | None:
     response = operation["responses"].get(status)
     if response is None:
         return None
-    return response["content"]["application/json"]["schema"].get("$ref")
+    # file downloads (XLSX) document their own media type and no JSON schema
+    return response["content"].get("application/json", {}).get("schema", {}).get("$ref")
 
 
 @pytest.mark.smoke

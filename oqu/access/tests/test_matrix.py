@@ -294,6 +294,26 @@ ops.integrity.run          | region_specialist      | 403 | 403 | 404 | 404
 ops.integrity.run          | region_head            | 403 | 403 | 404 | 404
 ops.integrity.run          | ministry_head          | 403 | 403 | --  | --
 ops.integrity.run          | platform_admin         | ok  | ok  | --  | --
+people.restricted.view     | school_teacher         | 403 | --  | 404 | 404
+people.restricted.view     | school_deputy_director | ok  | --  | 404 | 404
+people.restricted.view     | school_director        | ok  | --  | 404 | 404
+people.restricted.view     | preschool_head         | ok  | --  | 404 | 404
+people.restricted.view     | district_specialist    | 403 | 403 | 404 | 404
+people.restricted.view     | district_head          | 403 | 403 | 404 | 404
+people.restricted.view     | region_specialist      | 403 | 403 | 404 | 404
+people.restricted.view     | region_head            | 403 | 403 | 404 | 404
+people.restricted.view     | ministry_head          | 403 | 403 | --  | --
+people.restricted.view     | platform_admin         | 403 | 403 | --  | --
+people.restricted.manage   | school_teacher         | 403 | --  | 404 | 404
+people.restricted.manage   | school_deputy_director | ok  | --  | 404 | 404
+people.restricted.manage   | school_director        | ok  | --  | 404 | 404
+people.restricted.manage   | preschool_head         | ok  | --  | 404 | 404
+people.restricted.manage   | district_specialist    | 403 | 403 | 404 | 404
+people.restricted.manage   | district_head          | 403 | 403 | 404 | 404
+people.restricted.manage   | region_specialist      | 403 | 403 | 404 | 404
+people.restricted.manage   | region_head            | 403 | 403 | 404 | 404
+people.restricted.manage   | ministry_head          | 403 | 403 | --  | --
+people.restricted.manage   | platform_admin         | 403 | 403 | --  | --
 """
 
 
