@@ -8,7 +8,8 @@ from oqu.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
-    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("o/", include("oqu.sso.provider_urls", namespace="oauth2_provider")),
+    path("", include("oqu.sso.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("oqu.web.urls")),

@@ -1,7 +1,7 @@
 """Production: secrets from the environment, HTTPS only (G-11)."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import OAUTH2_PROVIDER, configured_key, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -11,4 +11,25 @@ SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The TLS-terminating proxy's header, e.g. "X-Forwarded-Proto:https"; empty when Django sees TLS itself.
+_proxy_header = env("OQU_PROXY_SSL_HEADER", default="X-Forwarded-Proto:https")
+if _proxy_header:
+    _name, _, _value = _proxy_header.partition(":")
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _name.strip().upper().replace("-", "_"), _value.strip())
+SECURE_HSTS_PRELOAD = env.bool("OQU_HSTS_PRELOAD", default=False)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+LANGUAGE_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+OQU_CONTENT_SECURITY_POLICY_REPORT_ONLY = False
+
+# SSO (G-9): the ID-token signing key must be configured; a generated development key never is.
+OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"] = configured_key(
+    pem=env("OQU_OIDC_RSA_PRIVATE_KEY", default=""),
+    pem_file=env("OQU_OIDC_RSA_PRIVATE_KEY_FILE", default=""),
+)
+OAUTH2_PROVIDER["ALLOWED_REDIRECT_URI_SCHEMES"] = ["https"]
+OAUTH2_PROVIDER["OIDC_ISS_ENDPOINT"] = env("OQU_OIDC_ISSUER", default="")
