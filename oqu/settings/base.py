@@ -233,10 +233,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env(
             DATABASES["default"]["OPTIONS"][_option] = env(f"OQU_DB_{_option.upper()}")
 
 # -- privacy (G-9, G-3): who answers a data subject's requests, shown on the privacy policy page --
-OQU_PRIVACY_CONTROLLER = env(
-    "OQU_PRIVACY_CONTROLLER",
-    default="Ministry of Education of the Republic of Kazakhstan (operator of the Oqu platform)",
-)
+# Empty: the page names the Ministry of Education in the page's language.
+OQU_PRIVACY_CONTROLLER = env("OQU_PRIVACY_CONTROLLER", default="")
 OQU_PRIVACY_CONTACT_EMAIL = env("OQU_PRIVACY_CONTACT_EMAIL", default="privacy@oqu.local")
 OQU_PRIVACY_CONTACT_ADDRESS = env("OQU_PRIVACY_CONTACT_ADDRESS", default="")
 OQU_PRIVACY_POLICY_DATE = env("OQU_PRIVACY_POLICY_DATE", default="2026-11-23")

@@ -39,6 +39,8 @@ SUPPORTED_CLAIMS = (
     "organizations",
 )
 ACCESS_LOG_LIMIT = 200
+# The republic is the root of the hierarchy (orgs.reference): a grant there covers the whole country.
+REPUBLIC_PATH = "KZ/"
 
 
 def republic() -> Unit:
@@ -65,7 +67,7 @@ def client_enabled(application: Any) -> bool:
 
 def client_list(actor: Actor) -> QuerySet[ClientPolicy]:
     """Registered resources, for the platform administrator only (others get an empty list)."""
-    if not actor.can_at(MANAGE, republic().path):
+    if not can_manage_clients(actor):
         return ClientPolicy.objects.none()
     return ClientPolicy.objects.select_related("application").order_by("application__name", "id")
 
@@ -75,7 +77,7 @@ def client_get(actor: Actor, policy_id: UUID) -> ClientPolicy:
 
 
 def can_manage_clients(actor: Actor) -> bool:
-    return not actor.is_anonymous and actor.can_at(MANAGE, republic().path)
+    return not actor.is_anonymous and actor.can_at(MANAGE, REPUBLIC_PATH)
 
 
 # -- claims -------------------------------------------------------------------------------------
@@ -190,9 +192,10 @@ def _unit_name(unit: Unit, language: str) -> str:
     return getattr(unit, f"name_{language}", "") or unit.name
 
 
-def _person_dict(person: Person) -> dict[str, Any]:
+def _person_dict(person: Person, language: str) -> dict[str, Any]:
     return {
         "id": person.pk,
+        "full_name": person.full_name(language),
         "iin": person.iin,
         "last_name_kk": person.last_name_kk,
         "first_name_kk": person.first_name_kk,
@@ -262,7 +265,7 @@ def my_data(actor: Actor, language: str, only_person: UUID | None = None) -> dic
 
     def section(pid: UUID) -> dict[str, Any]:
         return {
-            "person": _person_dict(persons[pid]),
+            "person": _person_dict(persons[pid], language),
             "enrolments": [
                 {
                     "id": e.pk,
