@@ -16,7 +16,7 @@ _proxy_header = env("OQU_PROXY_SSL_HEADER", default="X-Forwarded-Proto:https")
 if _proxy_header:
     _name, _, _value = _proxy_header.partition(":")
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _name.strip().upper().replace("-", "_"), _value.strip())
-SECURE_HSTS_PRELOAD = env.bool("OQU_HSTS_PRELOAD", default=False)
+SECURE_HSTS_PRELOAD = env.bool("OQU_HSTS_PRELOAD", default=True)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 LANGUAGE_COOKIE_SECURE = True
@@ -33,3 +33,19 @@ OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"] = configured_key(
 )
 OAUTH2_PROVIDER["ALLOWED_REDIRECT_URI_SCHEMES"] = ["https"]
 OAUTH2_PROVIDER["OIDC_ISS_ENDPOINT"] = env("OQU_OIDC_ISSUER", default="")
+# OAuth 2.0 Security BCP (RFC 9700) in force now rather than at django-oauth-toolkit 4.0: no
+# implicit or password grant (API clients use the authorization code with PKCE S256), no tokens in
+# URLs, `iss` in authorization responses, tokens stored hashed.
+for _gate in (
+    "IMPLICIT_GRANT",
+    "PASSWORD_GRANT",
+    "PKCE_METHOD",
+    "ACCESS_TOKEN_TRANSPORT",
+    "AUTHZ_RESPONSE_ISS",
+    "TOKEN_STORAGE",
+    "REFRESH_TOKEN",
+    "REDIRECT_URI_SCHEME",
+    "REDIRECT_URI_MATCHING",
+    "PKCE_REQUIRED",
+):
+    OAUTH2_PROVIDER[f"COMPLIANT_BCP_RFC9700_{_gate}"] = True
