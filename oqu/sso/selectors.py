@@ -14,7 +14,6 @@ from uuid import UUID
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from oauth2_provider.models import Application
 
 from oqu.access import scope
 from oqu.access.models import Grant

@@ -174,7 +174,9 @@ def client_update(
     policy.save()
     old, new = journal.changed(before, _snapshot(policy))
     if new:
-        journal.record(actor=actor, action="sso.client.update", target=policy, before=old, after=new)
+        journal.record(
+            actor=actor, action="sso.client.update", target=policy, before=old, after=new
+        )
     return policy
 
 
@@ -185,9 +187,7 @@ def client_rotate_secret(*, actor: Actor, policy: ClientPolicy) -> IssuedClient:
     policy = _locked(policy.pk)
     app = policy.application
     if app.client_type != Application.CLIENT_CONFIDENTIAL:
-        raise Conflict(
-            _("A public client has no secret."), code="public_client_has_no_secret"
-        )
+        raise Conflict(_("A public client has no secret."), code="public_client_has_no_secret")
     secret = generate_client_secret()
     app.client_secret = secret
     app.hash_client_secret = True
@@ -220,7 +220,9 @@ def client_set_active(*, actor: Actor, policy: ClientPolicy, active: bool) -> Cl
     policy = _locked(policy.pk)
     if policy.is_active == active:
         raise Conflict(
-            _("The resource is already enabled.") if active else _("The resource is already disabled."),
+            _("The resource is already enabled.")
+            if active
+            else _("The resource is already disabled."),
             code="already_enabled" if active else "already_disabled",
         )
     policy.is_active = active

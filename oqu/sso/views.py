@@ -173,6 +173,8 @@ def client_active(request: HttpRequest, policy_id: UUID) -> HttpResponse:
     services.client_set_active(actor=actor, policy=policy, active=active)
     messages.success(
         request,
-        _("The resource is enabled.") if active else _("The resource is disabled; its tokens are revoked."),
+        _("The resource is enabled.")
+        if active
+        else _("The resource is disabled; its tokens are revoked."),
     )
     return redirect("sso:client", policy_id=policy.pk)

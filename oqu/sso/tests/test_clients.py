@@ -77,9 +77,11 @@ def test_g9_admin_registers_a_resource_over_the_api_and_sees_the_secret_once(
     assert ActionRecord.objects.filter(action="sso.client.rotate_secret").count() == 1
 
     disabled = client.post(f"{API}/sso/clients/{policy_id}/disable")
-    assert disabled.status_code == 200 and disabled.json()["is_active"] is False
+    assert disabled.status_code == 200
+    assert disabled.json()["is_active"] is False
     again = client.post(f"{API}/sso/clients/{policy_id}/disable")
-    assert again.status_code == 409 and again.json()["code"] == "already_disabled"
+    assert again.status_code == 409
+    assert again.json()["code"] == "already_disabled"
     assert client.post(f"{API}/sso/clients/{policy_id}/enable").json()["is_active"] is True
 
 
@@ -99,7 +101,8 @@ def test_g9_bad_registration_answers_400_and_writes_nothing(platform_admin: Any)
         content_type="application/json",
     )
     assert unknown_claim.status_code == 422
-    assert not Application.objects.exists() and not ClientPolicy.objects.exists()
+    assert not Application.objects.exists()
+    assert not ClientPolicy.objects.exists()
     assert not ActionRecord.objects.filter(action__startswith="sso.").exists()
 
 
@@ -175,19 +178,29 @@ def test_g9_admin_registers_edits_rotates_and_disables_in_the_web_ui(
     assert 'data-testid="client-secret"' not in detail.content.decode()
     saved = client.post(
         f"/sso/clients/{policy.pk}/",
-        {"name": "Кітапхана", "redirect_uris": REDIRECT_URI, "claims": ["roles"], "scopes": ["roles"]},
+        {
+            "name": "Кітапхана",
+            "redirect_uris": REDIRECT_URI,
+            "claims": ["roles"],
+            "scopes": ["roles"],
+        },
     )
     assert saved.status_code == 302
     policy.refresh_from_db()
-    assert policy.claims == ["roles"] and policy.scopes == ["openid", "roles"]
+    assert policy.claims == ["roles"]
+    assert policy.scopes == ["openid", "roles"]
     rotated = client.post(f"/sso/clients/{policy.pk}/rotate/")
     assert 'data-testid="client-secret"' in rotated.content.decode()
     assert client.post(f"/sso/clients/{policy.pk}/active/", {"active": "0"}).status_code == 302
     policy.refresh_from_db()
     assert policy.is_active is False
     actions = set(ActionRecord.objects.values_list("action", flat=True))
-    assert {"sso.client.create", "sso.client.update", "sso.client.rotate_secret",
-            "sso.client.disable"} <= actions
+    assert {
+        "sso.client.create",
+        "sso.client.update",
+        "sso.client.rotate_secret",
+        "sso.client.disable",
+    } <= actions
     bad = client.post("/sso/clients/", {"name": "", "client_type": "public", "redirect_uris": ""})
     assert bad.status_code == 400
 

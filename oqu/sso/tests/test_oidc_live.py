@@ -153,15 +153,23 @@ def test_g9_oidc_claims_follow_the_policy_and_the_granted_scopes(
         admin, claims=["name", "language"], scopes=["profile"], skip_authorization=False
     )
     client_id = issued.policy.application.client_id
-    result = _sign_in_flow(live_server.url, teacher, client_id, issued.client_secret, "openid profile")
+    result = _sign_in_flow(
+        live_server.url, teacher, client_id, issued.client_secret, "openid profile"
+    )
     claims = result["id_token"]
     assert claims["name"] == "Серікова Айгүл"
     assert claims["given_name"] == "Айгүл"
     assert claims["locale"] == "kk"
-    assert "roles" not in claims and "organizations" not in claims
+    assert "roles" not in claims
+    assert "organizations" not in claims
     # A scope outside the policy is refused by the provider, not silently granted.
-    oauth = OAuth2Session(client_id, issued.client_secret, scope="openid roles",
-                          redirect_uri=REDIRECT_URI, code_challenge_method="S256")
+    oauth = OAuth2Session(
+        client_id,
+        issued.client_secret,
+        scope="openid roles",
+        redirect_uri=REDIRECT_URI,
+        code_challenge_method="S256",
+    )
     url, _ = oauth.create_authorization_url(
         result["config"]["authorization_endpoint"], code_verifier=generate_token(48)
     )
@@ -192,8 +200,13 @@ def test_g9_disabled_client_is_refused(live_server: Any, teacher: Any) -> None:
     )
     assert userinfo.status_code == 401
     # A new sign-in through the disabled resource is refused.
-    oauth = OAuth2Session(client_id, issued.client_secret, scope="openid",
-                          redirect_uri=REDIRECT_URI, code_challenge_method="S256")
+    oauth = OAuth2Session(
+        client_id,
+        issued.client_secret,
+        scope="openid",
+        redirect_uri=REDIRECT_URI,
+        code_challenge_method="S256",
+    )
     url, _ = oauth.create_authorization_url(
         config["authorization_endpoint"], code_verifier=generate_token(48)
     )

@@ -31,7 +31,11 @@ def _client_for(user: Any) -> Client:
     ("language", "title", "law"),
     [
         ("kk", "Құпиялылық және дербес деректерді қорғау саясаты", "№ 94-V Заңына"),
-        ("ru", "Политика конфиденциальности и защиты персональных данных", "№ 94-V «О персональных"),
+        (
+            "ru",
+            "Политика конфиденциальности и защиты персональных данных",
+            "№ 94-V «О персональных",
+        ),
     ],
 )
 def test_g9_privacy_policy_is_public_in_kazakh_and_russian(
@@ -44,7 +48,8 @@ def test_g9_privacy_policy_is_public_in_kazakh_and_russian(
     assert page.status_code == 200
     html = page.content.decode()
     assert f'<html lang="{language}">' in html
-    assert title in html and law in html
+    assert title in html
+    assert law in html
     assert "dpo@edu.example.kz" in html
     assert 'href="/my-data/"' in html
     # Linked from the login page and from the footer of every page.
@@ -89,7 +94,8 @@ def test_g9_my_data_lists_children_and_accessors(parent_with_children: Any) -> N
     learner = next(c for c in data["children"] if c["person"]["iin"] == family.learner.iin)
     assert learner["enrolments"][0]["grade"] == 8
     assert learner["consents"][0]["purpose"] == "mfa_exemption"
-    assert data["self"]["guardianships"] and data["self"]["consents"]
+    assert data["self"]["guardianships"]
+    assert data["self"]["consents"]
     accesses = {(a["actor"], a["action"], a["object_id"]) for a in data["accesses"]}
     who = family.headteacher.username
     assert (who, "people.person.update", str(family.learner.pk)) in accesses
@@ -100,8 +106,10 @@ def test_g9_my_data_lists_children_and_accessors(parent_with_children: Any) -> N
     page = client.get("/my-data/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert family.learner.iin in html and family.second.iin in html
-    assert "people.restricted.read" in html and who in html
+    assert family.learner.iin in html
+    assert family.second.iin in html
+    assert "people.restricted.read" in html
+    assert who in html
     assert family.other_learner.iin not in html
 
 
@@ -116,14 +124,16 @@ def test_g9_my_data_of_another_person_answers_nothing(parent_with_children: Any)
     # One's own child is fine, and then only that child (not the account or the other child).
     own = client.get(f"{API}/me/data", {"person_id": str(family.second.pk)}).json()
     assert [c["person"]["iin"] for c in own["children"]] == [family.second.iin]
-    assert own["self"] is None and own["account"] is None
+    assert own["self"] is None
+    assert own["account"] is None
     # The child sees themselves, not their parent's other child.
     learner_view = _client_for(family.learner_user).get(f"{API}/me/data").json()
     assert learner_view["self"]["person"]["iin"] == family.learner.iin
     assert learner_view["children"] == []
     # Staff with wide grants get no one else through this page either.
     staff = _client_for(family.headteacher).get(f"{API}/me/data").json()
-    assert staff["self"] is None and staff["children"] == []
+    assert staff["self"] is None
+    assert staff["children"] == []
     assert Client().get(f"{API}/me/data").status_code == 401
 
 

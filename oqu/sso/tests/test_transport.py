@@ -102,8 +102,10 @@ def test_g10_prod_response_carries_hsts_csp_and_secure_cookies(prod_env: dict[st
     headers = probe["headers"]
     assert headers["Strict-Transport-Security"].startswith("max-age=31536000; includeSubDomains")
     csp = headers["Content-Security-Policy"]
-    assert "default-src 'self'" in csp and "script-src 'self'" in csp
-    assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
     assert "Content-Security-Policy-Report-Only" not in headers
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
