@@ -234,6 +234,16 @@ audit.journal.view         | region_specialist      | 403 | 403 | 404 | 404
 audit.journal.view         | region_head            | ok  | ok  | 404 | 404
 audit.journal.view         | ministry_head          | ok  | ok  | --  | --
 audit.journal.view         | platform_admin         | ok  | ok  | --  | --
+sso.client.manage          | school_teacher         | 403 | --  | 404 | 404
+sso.client.manage          | school_deputy_director | 403 | --  | 404 | 404
+sso.client.manage          | school_director        | 403 | --  | 404 | 404
+sso.client.manage          | preschool_head         | 403 | --  | 404 | 404
+sso.client.manage          | district_specialist    | 403 | 403 | 404 | 404
+sso.client.manage          | district_head          | 403 | 403 | 404 | 404
+sso.client.manage          | region_specialist      | 403 | 403 | 404 | 404
+sso.client.manage          | region_head            | 403 | 403 | 404 | 404
+sso.client.manage          | ministry_head          | 403 | 403 | --  | --
+sso.client.manage          | platform_admin         | ok  | ok  | --  | --
 """
 
 
