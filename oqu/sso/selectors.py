@@ -12,6 +12,7 @@ from collections import defaultdict
 from typing import Any
 from uuid import UUID
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -147,6 +148,27 @@ def organizations_of(user: Any) -> list[dict[str, str]]:
     ]
 
 
+def primary_organization_id(user: Any) -> UUID | None:
+    """The organization whose journal chain records the user's sign-ins to resources."""
+    if user.person_id:
+        for model in (Enrolment, Employment):
+            found = (
+                _active(model.objects.filter(person_id=user.person_id))
+                .order_by("-start_date", "id")
+                .values_list("organization_id", flat=True)
+                .first()
+            )
+            if found:
+                return found
+    return (
+        _active_grants(user)
+        .filter(unit__kind="organization")
+        .order_by("-valid_from")
+        .values_list("unit_id", flat=True)
+        .first()
+    )
+
+
 def claims_for(*, user: Any, application: Any, granted_scopes: list[str]) -> dict[str, Any]:
     """Only what the resource's policy allows and the user granted; `sub` always (pairwise)."""
     policy = policy_of(application)
@@ -255,6 +277,11 @@ def my_data(actor: Actor, language: str, only_person: UUID | None = None) -> dic
         .order_by("-given_at")
     )
     user = actor.user
+    # Children's own accounts (if they have one): their sign-ins and MFA changes are theirs to see.
+    accounts = {
+        u.person_id: u
+        for u in get_user_model().objects.filter(person_id__in=person_ids).exclude(pk=user.pk)
+    }
     include_account = only_person is None or only_person == actor.person_id
     grants = (
         list(_active_grants(user).select_related("role", "unit").order_by("-valid_from"))
@@ -263,8 +290,18 @@ def my_data(actor: Actor, language: str, only_person: UUID | None = None) -> dic
     )
 
     def section(pid: UUID) -> dict[str, Any]:
+        account = accounts.get(pid)
         return {
             "person": _person_dict(persons[pid], language),
+            "account": (
+                {
+                    "username": account.get_username(),
+                    "last_login": account.last_login,
+                    "is_active": account.is_active,
+                }
+                if account is not None
+                else None
+            ),
             "enrolments": [
                 {
                     "id": e.pk,
@@ -322,6 +359,7 @@ def my_data(actor: Actor, language: str, only_person: UUID | None = None) -> dic
     )
     if include_account and user is not None and user.pk:
         target_ids.add(str(user.pk))
+    target_ids |= {str(account.pk) for account in accounts.values()}
     return {
         "account": (
             {

@@ -5,6 +5,7 @@ rotation, and stored hashed by django-oauth-toolkit."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -20,7 +21,7 @@ from oqu.audit import journal
 from oqu.kernel.errors import Conflict, ValidationError
 
 from .models import Claim, ClientPolicy, Scope
-from .selectors import MANAGE, republic
+from .selectors import MANAGE, primary_organization_id, republic
 
 CLIENT_TYPES = {Application.CLIENT_CONFIDENTIAL, Application.CLIENT_PUBLIC}
 
@@ -248,4 +249,31 @@ def my_data_exported(*, actor: Actor, person_count: int) -> None:
         action="privacy.my_data.export",
         target=actor.user,
         after={"persons": person_count},
+    )
+
+
+# Registered claims of the token itself, not data about the user.
+TOKEN_CLAIMS = frozenset(
+    {"iss", "aud", "exp", "iat", "auth_time", "jti", "nonce", "at_hash", "azp"}
+)
+
+
+def claims_released(*, user: Any, application: Any, claims: dict[str, Any]) -> None:
+    """Journal that a resource received data about the user at sign-in (an ID token was issued).
+
+    The row's object is the user's account, so it appears on their "my data" page among those who
+    accessed their data; the actor is the resource itself. It goes to the chain of the user's own
+    organization, so sign-ins across the country do not queue on one chain.
+    """
+    resource = SimpleNamespace(username=f"{application.name} (SSO)"[:150], pk=None)
+    journal.record(
+        actor=resource,
+        action="sso.claims.released",
+        target=user,
+        after={
+            "client_id": application.client_id,
+            "resource": application.name,
+            "claims": sorted(k for k in claims if k not in TOKEN_CLAIMS),
+        },
+        organization_id=primary_organization_id(user),
     )

@@ -11,7 +11,7 @@ from typing import Any
 
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
-from . import selectors
+from . import selectors, services
 
 
 class PolicyValidator(OAuth2Validator):
@@ -35,3 +35,8 @@ class PolicyValidator(OAuth2Validator):
 
     def get_discovery_claims(self, request: Any) -> list[str]:
         return list(selectors.SUPPORTED_CLAIMS)
+
+    def get_id_token_dictionary(self, token: Any, token_handler: Any, request: Any) -> Any:
+        claims, expiration = super().get_id_token_dictionary(token, token_handler, request)
+        services.claims_released(user=request.user, application=request.client, claims=claims)
+        return claims, expiration

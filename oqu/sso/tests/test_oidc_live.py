@@ -18,9 +18,11 @@ from authlib.integrations.requests_client import OAuth2Session
 from authlib.jose import JsonWebKey, jwt
 from authlib.oidc.core import CodeIDToken
 from django.apps import apps as django_apps
+from django.test import Client
 
 from oqu.access.reference import add_capabilities, load_roles
 from oqu.access.scope import actor_for
+from oqu.audit.models import ActionRecord
 from oqu.orgs.reference import load_regions, load_types_and_attributes
 from oqu.sso import services
 from oqu.tests import factories as f
@@ -143,6 +145,18 @@ def test_g9_oidc_id_token_carries_only_allowed_claims(live_server: Any, teacher:
             assert absent not in claims
         assert teacher.person.iin not in str(claims)
         assert claims["sub"] != str(teacher.pk)
+    # The release is journaled on the teacher's account, in their organization's chain, and the
+    # teacher sees it among those who accessed their data.
+    released = ActionRecord.objects.get(action="sso.claims.released")
+    assert released.target_id == str(teacher.pk)
+    assert released.organization_id == teacher.grants.get().unit_id
+    assert released.after["claims"] == ["organizations", "roles", "sub"]
+    own = Client()
+    own.force_login(teacher)
+    accesses = own.get("/api/v1/me/data").json()["accesses"]
+    assert [a["actor"] for a in accesses if a["action"] == "sso.claims.released"] == [
+        "Цифрлық оқулық (SSO)"
+    ]
 
 
 def test_g9_oidc_claims_follow_the_policy_and_the_granted_scopes(

@@ -73,6 +73,8 @@ def parent_with_children(org_tree: Any, family: Any, user_with_role: Any) -> Any
         after={"last_name_ru": "Серікұлы"},
     )
     journal.record(actor=headteacher, action="people.restricted.read", target=second)
+    # The child's own account (e.g. an MFA reset) counts as the child's data too.
+    journal.record(actor=headteacher, action="identity.mfa.reset", target=family.learner_user)
     # Someone else's record touched too: must not show.
     journal.record(actor=headteacher, action="people.person.update", target=family.other_learner)
     consent_record(subject=family.learner, given_by=family.parent, purpose="mfa_exemption")
@@ -100,6 +102,8 @@ def test_g9_my_data_lists_children_and_accessors(parent_with_children: Any) -> N
     who = family.headteacher.username
     assert (who, "people.person.update", str(family.learner.pk)) in accesses
     assert (who, "people.restricted.read", str(family.second.pk)) in accesses
+    assert (who, "identity.mfa.reset", str(family.learner_user.pk)) in accesses
+    assert learner["account"]["username"] == "learner"
     assert str(family.other_learner.pk) not in json.dumps(data)
     assert family.other_learner.iin not in json.dumps(data)
 
