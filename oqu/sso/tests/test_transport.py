@@ -63,6 +63,26 @@ def test_g10_prod_settings_pass_check_deploy(prod_env: dict[str, str]) -> None:
     assert "System check identified no issues" in result.stdout
 
 
+def test_g10_password_grant_can_be_switched_off_in_production(prod_env: dict[str, str]) -> None:
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "print(json.dumps([settings.OAUTH2_PROVIDER.get('COMPLIANT_BCP_RFC9700_PASSWORD_GRANT', "
+        "False), settings.SILENCED_SYSTEM_CHECKS]))"
+    )
+    result = _run({**prod_env, "OQU_OAUTH_PASSWORD_GRANT": "false"}, "-c", code)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads(result.stdout) == [True, []]
+    check = _run(
+        {**prod_env, "OQU_OAUTH_PASSWORD_GRANT": "false"},
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
 def test_g10_prod_refuses_to_start_without_a_signing_key(prod_env: dict[str, str]) -> None:
     env = {k: v for k, v in prod_env.items() if k != "OQU_OIDC_RSA_PRIVATE_KEY_FILE"}
     result = _run(env, "manage.py", "check")
