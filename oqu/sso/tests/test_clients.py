@@ -265,4 +265,8 @@ def test_g9_consent_screen_in_kazakh_and_russian(
     with translation.override(language):
         assert translation.gettext("Allow") in html
         assert translation.gettext("Your roles on the platform") in html
+        # What the resource will receive: the allowed claims of the requested scopes only.
+        released = html.split('data-testid="claims-to-release">')[1].split("</p>")[0]
+        assert translation.gettext("Roles") in released
+        assert translation.gettext("Organizations (id, name, BIN)") not in released
     assert allow in html
