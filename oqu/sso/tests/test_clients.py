@@ -270,3 +270,22 @@ def test_g9_consent_screen_in_kazakh_and_russian(
         assert translation.gettext("Roles") in released
         assert translation.gettext("Organizations (id, name, BIN)") not in released
     assert allow in html
+
+
+def test_g9_client_list_query_count_does_not_grow_with_resources(platform_admin: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client_for(platform_admin)
+    register(platform_admin, name="A")
+    client.get(f"{API}/sso/clients")
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get(f"{API}/sso/clients").json()["items"]) == 1
+    for n in range(4):
+        register(platform_admin, name=f"B{n}")
+    with CaptureQueriesContext(connection) as five:
+        assert len(client.get(f"{API}/sso/clients").json()["items"]) == 5
+    assert len(five) == len(one)
+    with CaptureQueriesContext(connection) as page:
+        assert client.get("/sso/clients/").status_code == 200
+    assert len(page) <= len(five) + 8
