@@ -10,6 +10,7 @@ from oqu.audit.dbms_api import router as dbms_router
 from oqu.ops.api import router as ops_router
 from oqu.orgs.api import router as orgs_router
 from oqu.people.api import router as people_router
+from oqu.sso.api import router as sso_router
 
 DESCRIPTION = """
 The national education platform's API: the hierarchy, people and their relations, roles and grants.
@@ -47,3 +48,4 @@ from oqu.people.restricted_api import router as restricted_router  # noqa: E402
 
 api.add_router("", journal_router)
 api.add_router("", restricted_router)
+api.add_router("", sso_router)

@@ -16,6 +16,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("o/token/", ProtectedTokenView.as_view(), name="oauth2_token_protected"),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("o/", include("oqu.sso.provider_urls", namespace="oauth2_provider")),
+    path("", include("oqu.sso.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("audit/", include("oqu.audit.urls")),

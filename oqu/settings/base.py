@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "oqu.audit",
     "oqu.ops",
     "oqu.notifications",
+    "oqu.sso",
     "oqu.demo",
     "oqu.web",
 ]
@@ -209,3 +210,59 @@ OQU_FIELD_KEYS = env.list(
 )
 # The journal export to XLSX refuses more rows than this (G-5.13): narrow the filters instead.
 OQU_JOURNAL_EXPORT_MAX_ROWS = 50_000
+# -- SSO: the platform is an OpenID Connect provider (G-9, HSC-2/13); see oqu/sso/ -------------
+from oqu.sso.keys import configured_key  # noqa: E402
+
+OAUTH2_PROVIDER["SCOPES"] = {
+    **OAUTH2_PROVIDER["SCOPES"],
+    "openid": _("Sign you in with your platform account"),
+    "profile": _("Your name and interface language"),
+    "roles": _("Your roles on the platform"),
+    "organization": _("Your organizations (name and BIN)"),
+}
+# Named so that models of ours may point at the (swappable) Application in migrations.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER["DEFAULT_SCOPES"] = ["read", "write"]
+OAUTH2_PROVIDER["OIDC_ENABLED"] = True
+OAUTH2_PROVIDER["PKCE_REQUIRED"] = True
+OAUTH2_PROVIDER["OAUTH2_VALIDATOR_CLASS"] = "oqu.sso.validators.PolicyValidator"
+OAUTH2_PROVIDER["SCOPES_BACKEND_CLASS"] = "oqu.sso.scopes.PolicyScopes"
+# The signing key from the environment; dev.py and test.py fall back to one generated into var/.
+OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"] = ""
+if env("OQU_OIDC_RSA_PRIVATE_KEY", default="") or env("OQU_OIDC_RSA_PRIVATE_KEY_FILE", default=""):
+    OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"] = configured_key(
+        pem=env("OQU_OIDC_RSA_PRIVATE_KEY", default=""),
+        pem_file=env("OQU_OIDC_RSA_PRIVATE_KEY_FILE", default=""),
+    )
+
+# -- transport security (G-10): headers every environment sends; prod.py makes them strict ------
+MIDDLEWARE.insert(1, "oqu.sso.middleware.ContentSecurityPolicyMiddleware")
+# The UI loads HTMX and its CSS from its own static files: no CDN, no inline script or style.
+# No form-action: browsers apply it to the redirect after the OAuth2 consent form, which goes to
+# the client's own site.
+OQU_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "frame-ancestors 'none'"
+)
+# Dev and tests only report violations; production enforces the policy.
+OQU_CONTENT_SECURITY_POLICY_REPORT_ONLY = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# PostgreSQL over TLS where configured (G-10): e.g. OQU_DB_SSLMODE=verify-full with the CA file.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env(
+    "OQU_DB_SSLMODE", default=""
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["sslmode"] = env("OQU_DB_SSLMODE")
+    for _option in ("sslrootcert", "sslcert", "sslkey"):
+        if env(f"OQU_DB_{_option.upper()}", default=""):
+            DATABASES["default"]["OPTIONS"][_option] = env(f"OQU_DB_{_option.upper()}")
+
+# -- privacy (G-9, G-3): who answers a data subject's requests, shown on the privacy policy page --
+# Empty: the page names the Ministry of Education in the page's language.
+OQU_PRIVACY_CONTROLLER = env("OQU_PRIVACY_CONTROLLER", default="")
+OQU_PRIVACY_CONTACT_EMAIL = env("OQU_PRIVACY_CONTACT_EMAIL", default="privacy@oqu.local")
+OQU_PRIVACY_CONTACT_ADDRESS = env("OQU_PRIVACY_CONTACT_ADDRESS", default="")
+OQU_PRIVACY_POLICY_DATE = env("OQU_PRIVACY_POLICY_DATE", default="2026-11-23")

@@ -12,3 +12,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# SSO (G-9): an ID-token signing key generated once into var/ unless the environment names one.
+from oqu.sso.keys import dev_key  # noqa: E402
+
+from .base import OAUTH2_PROVIDER  # noqa: E402
+
+if not OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"]:
+    OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"] = dev_key(VAR_DIR)

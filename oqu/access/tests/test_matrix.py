@@ -314,6 +314,16 @@ people.restricted.manage   | region_specialist      | 403 | 403 | 404 | 404
 people.restricted.manage   | region_head            | 403 | 403 | 404 | 404
 people.restricted.manage   | ministry_head          | 403 | 403 | --  | --
 people.restricted.manage   | platform_admin         | 403 | 403 | --  | --
+sso.client.manage          | school_teacher         | 403 | --  | 404 | 404
+sso.client.manage          | school_deputy_director | 403 | --  | 404 | 404
+sso.client.manage          | school_director        | 403 | --  | 404 | 404
+sso.client.manage          | preschool_head         | 403 | --  | 404 | 404
+sso.client.manage          | district_specialist    | 403 | 403 | 404 | 404
+sso.client.manage          | district_head          | 403 | 403 | 404 | 404
+sso.client.manage          | region_specialist      | 403 | 403 | 404 | 404
+sso.client.manage          | region_head            | 403 | 403 | 404 | 404
+sso.client.manage          | ministry_head          | 403 | 403 | --  | --
+sso.client.manage          | platform_admin         | ok  | ok  | --  | --
 """
 
 

@@ -67,3 +67,14 @@ def grant_state_label(state: str) -> str:
 def history_change_label(code: str) -> str:
     labels = {"+": _("Given"), "~": _("Changed"), "-": _("Deleted")}
     return labels.get(code, code)
+
+
+@register.simple_tag(takes_context=True)
+def sso_in_menu(context: dict[str, Any]) -> bool:
+    """The digital resources (SSO) page is shown to the platform administrator only."""
+    from oqu.sso.selectors import can_manage_clients
+
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return False
+    return can_manage_clients(actor_of(request))
