@@ -5,11 +5,13 @@ from ninja import NinjaAPI
 from oqu.access.api import router as access_router
 from oqu.apikit import AUTH, install_error_handlers
 from oqu.audit.api import router as audit_router
-from oqu.identity.api import router as identity_router
 from oqu.audit.dbms_api import router as dbms_router
+from oqu.audit.journal_api import router as journal_router
+from oqu.identity.api import router as identity_router
 from oqu.ops.api import router as ops_router
 from oqu.orgs.api import router as orgs_router
 from oqu.people.api import router as people_router
+from oqu.people.restricted_api import router as restricted_router
 from oqu.sso.api import router as sso_router
 
 DESCRIPTION = """
@@ -41,11 +43,6 @@ api.add_router("", audit_router)
 api.add_router("", identity_router)
 api.add_router("", dbms_router)
 api.add_router("", ops_router)
-
-# Issue 4: the journal viewer and usage reports (G-5.13, G-5.15), restricted data (G-5.16, G-11).
-from oqu.audit.journal_api import router as journal_router  # noqa: E402
-from oqu.people.restricted_api import router as restricted_router  # noqa: E402
-
 api.add_router("", journal_router)
 api.add_router("", restricted_router)
 api.add_router("", sso_router)

@@ -9,9 +9,8 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from .login_journal import connect as connect_login_journal
         from .signals import on_user_logged_in
 
         user_logged_in.connect(on_user_logged_in, dispatch_uid="oqu.audit.user_logged_in")
-        from .login_journal import connect as connect_login_journal
-
         connect_login_journal()

@@ -237,7 +237,6 @@ class SecurityEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.summary}"
 
 
-from .dbms_models import DbmsEvent, DbmsLogPosition  # noqa: E402, F401  (G-5.14, own module)
 class UsageReport(models.Model):
     """A saved statistical report of platform use (G-5.15): its parameters, re-run on demand.
 
@@ -273,3 +272,6 @@ class UsageReport(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+from .dbms_models import DbmsEvent, DbmsLogPosition  # noqa: E402, F401  (G-5.14, own module)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0005_security_event'),
+        ('audit', '0007_signin_rules_and_unlock_capability'),
     ]
 
     operations = [

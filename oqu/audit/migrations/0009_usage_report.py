@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0005_security_event'),
+        ('audit', '0008_dbmsevent_dbmslogposition'),
         ('orgs', '0002_load_reference_data'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
