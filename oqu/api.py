@@ -7,6 +7,7 @@ from oqu.apikit import AUTH, install_error_handlers
 from oqu.audit.api import router as audit_router
 from oqu.orgs.api import router as orgs_router
 from oqu.people.api import router as people_router
+from oqu.registration.api import router as registration_router
 
 DESCRIPTION = """
 The national education platform's API: the hierarchy, people and their relations, roles and grants.
@@ -34,3 +35,4 @@ api.add_router("", orgs_router)
 api.add_router("", people_router)
 api.add_router("", access_router)
 api.add_router("", audit_router)
+api.add_router("", registration_router)

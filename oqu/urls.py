@@ -11,5 +11,6 @@ urlpatterns = [
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("registration/", include("oqu.registration.urls")),
     path("", include("oqu.web.urls")),
 ]

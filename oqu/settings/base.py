@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "oqu.access",
     "oqu.audit",
     "oqu.notifications",
+    "oqu.registration",
     "oqu.demo",
     "oqu.web",
 ]
@@ -180,3 +181,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# State person register (ГБД ФЛ) adapter, docs/exchange/person_register.md. No URL = not
+# configured: link requests then wait for the child's organization to confirm them.
+OQU_PERSON_REGISTER_URL = env("OQU_PERSON_REGISTER_URL", default="")
+OQU_PERSON_REGISTER_API_KEY = env("OQU_PERSON_REGISTER_API_KEY", default="")
+OQU_PERSON_REGISTER_TIMEOUT = env.float("OQU_PERSON_REGISTER_TIMEOUT", default=5.0)
+# Parents' self-registration limits (oqu.registration.rules.Limits names the keys and defaults).
+OQU_REGISTRATION: dict[str, int] = {}
