@@ -9,7 +9,11 @@ import secrets
 from dataclasses import dataclass
 
 _SEPARATORS = re.compile(r"[\s\-().]")
-_MOBILE = re.compile(r"^\+77\d{9}$")
+_MOBILE = re.compile(r"^\+7\d{10}$")
+# Mobile operator codes of Kazakhstan (+7 7xx); 71x/72x are landlines (Astana 7172, Almaty 727).
+MOBILE_CODES = frozenset(
+    {"700", "701", "702", "705", "706", "707", "708", "747", "771", "775", "776", "777", "778"}
+)
 
 
 def normalise_phone(raw: str) -> str | None:
@@ -28,7 +32,7 @@ def normalise_phone(raw: str) -> str | None:
     elif len(digits) == 11 and digits[0] == "8":
         digits = "7" + digits[1:]
     phone = "+" + digits
-    return phone if _MOBILE.match(phone) else None
+    return phone if _MOBILE.match(phone) and phone[2:5] in MOBILE_CODES else None
 
 
 def new_code(length: int) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import socket
 import urllib.error
 import urllib.request
 from typing import Any
@@ -85,7 +84,7 @@ class PersonRegisterClient:
                 return None
             reason = "unauthorized" if exc.code in (401, 403) else f"http_{exc.code}"
             raise RegisterUnavailable(reason) from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise RegisterUnavailable("timeout") from None
         except (urllib.error.URLError, OSError):
             raise RegisterUnavailable("unreachable") from None
