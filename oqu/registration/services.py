@@ -435,14 +435,14 @@ def link_request_create(*, actor: Actor, child_iin: str, kind: str) -> LinkReque
         lim.max_link_requests_per_day
     ):
         raise Throttled(_("Too many requests today. Try again tomorrow."), code="throttled")
+    if mine.filter(status=LinkRequest.Status.PENDING, child_iin=child_iin).exists():
+        raise Conflict(
+            _("A request for this child is already waiting."), code="link_pending_exists"
+        )
     if mine.filter(status=LinkRequest.Status.PENDING).count() >= lim.max_pending_links:
         raise Conflict(
             _("You have too many requests waiting. Wait until they are decided."),
             code="too_many_pending",
-        )
-    if mine.filter(status=LinkRequest.Status.PENDING, child_iin=child_iin).exists():
-        raise Conflict(
-            _("A request for this child is already waiting."), code="link_pending_exists"
         )
     if Guardianship.objects.filter(
         guardian=parent, child__iin=child_iin, end_date__isnull=True

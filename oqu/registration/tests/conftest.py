@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -58,16 +59,25 @@ def _stop_peer(process: subprocess.Popen[str]) -> None:
         process.stdout.close()
 
 
+@dataclass
+class Peer:
+    base_url: str
+    process: subprocess.Popen[str]
+
+    def stop(self) -> None:
+        _stop_peer(self.process)
+
+
 @pytest.fixture
 def person_register(tmp_path: Path, settings: Any) -> Iterator[Any]:
     """Start the simulated register with the given persons and point the settings at it.
 
-    `person_register(persons=[...], api_key=..., delay_seconds=...)` returns the base URL; every
-    process started is stopped by its pid at the end of the test.
+    `person_register(persons=[...], api_key=..., delay_seconds=...)` returns the running peer;
+    every process started is stopped by its pid at the end of the test.
     """
     processes: list[subprocess.Popen[str]] = []
 
-    def start(*, persons: list[dict[str, Any]], api_key: str = API_KEY, **extra: Any) -> str:
+    def start(*, persons: list[dict[str, Any]], api_key: str = API_KEY, **extra: Any) -> Peer:
         data_file = tmp_path / f"register-{len(processes)}.json"
         data_file.write_text(
             json.dumps({"api_key": api_key, "persons": persons, **extra}, ensure_ascii=False),
@@ -79,7 +89,7 @@ def person_register(tmp_path: Path, settings: Any) -> Iterator[Any]:
         settings.OQU_PERSON_REGISTER_URL = base_url
         settings.OQU_PERSON_REGISTER_API_KEY = API_KEY
         settings.OQU_PERSON_REGISTER_TIMEOUT = 3.0
-        return base_url
+        return Peer(base_url=base_url, process=process)
 
     yield start
     for process in processes:
