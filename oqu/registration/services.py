@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -599,7 +600,7 @@ def _notify_parent(link: LinkRequest) -> None:
             topic="registration.link",
             subject=str(subject),
             body=str(body),
-            link="/registration/links/",
+            link=reverse("registration:links"),
             channels=(IN_APP, SMS) if profile else (IN_APP,),
             phone=profile.phone if profile else "",
         )
