@@ -34,6 +34,7 @@ from oqu.kernel.identifiers import InvalidIdentifier, parse_iin
 from oqu.notifications.services import IN_APP, SMS, notification_send, sms_backend
 from oqu.people import services as people_services
 from oqu.people.models import Enrolment, Guardianship, Person
+from oqu.people.rules import age_on
 
 from . import rules
 from .errors import Throttled
@@ -41,6 +42,8 @@ from .models import LinkRequest, ParentProfile, PhoneVerification, mask_phone
 from .visibility import get_decidable
 
 logger = logging.getLogger(__name__)
+
+ADULT_AGE = 18
 
 
 def limits() -> rules.Limits:
@@ -71,6 +74,31 @@ def _valid_iin(iin: str, field: str = "iin") -> str:
             fields={field: [exc.code]},
         ) from None
     return iin
+
+
+def _check_adult(iin: str) -> None:
+    """Only adults register themselves as parents (G-5.7).
+
+    Without this anyone who knows a learner's IIN could open an account bound to that learner and
+    read the learner's data through the learner relation. The birth date comes from the platform's
+    Person when there is one, else from the IIN; an IIN that shows no birth date is registered at
+    an organization instead.
+    """
+    birth_date = Person.objects.filter(iin=iin).values_list("birth_date", flat=True).first()
+    if birth_date is None:
+        birth_date = parse_iin(iin).birth_date
+    if birth_date is None:
+        raise ValidationError(
+            _("This IIN cannot be registered online. Ask the child's school or kindergarten."),
+            code="iin_needs_verification",
+            fields={"iin": ["needs_verification"]},
+        )
+    if age_on(birth_date, timezone.localdate()) < ADULT_AGE:
+        raise ValidationError(
+            _("Only adults can register as a parent or legal representative."),
+            code="not_adult",
+            fields={"iin": ["not_adult"]},
+        )
 
 
 def _valid_phone(raw: str) -> str:
@@ -138,6 +166,7 @@ def registration_start(*, iin: str, phone: str, ip: str | None = None) -> PhoneV
     """Send a one-time code to the phone for this IIN; limited per phone, IIN and address."""
     iin = _valid_iin(iin)
     phone = _valid_phone(phone)
+    _check_adult(iin)
     lim = limits()
     now = timezone.now()
     since = now - dt.timedelta(seconds=lim.window_seconds)

@@ -438,3 +438,15 @@ def test_g5_7_rate_limit_per_iin(
         for phone in phones
     ]
     assert statuses == [201] * limit + [429]
+
+
+def test_g5_7_a_minor_cannot_register_as_a_parent(client: Client, sms_outbox: Any) -> None:
+    """A learner's IIN must not open an account that reads the learner's data."""
+    learner = f.make_person("Серікұлы", "Нұрлан", dt.date(2012, 3, 4), "M")
+    unknown_minor = _new_iin(dt.date(2015, 5, 5), "M")
+    for iin in (learner.iin, unknown_minor):
+        response = _post(client, "/start", {"iin": iin, "phone": PHONE})
+        assert response.status_code == 400
+        assert response.json()["code"] == "not_adult"
+    assert sms_outbox == []
+    assert not PhoneVerification.objects.exists()
