@@ -76,6 +76,16 @@ JOBS: tuple[Job, ...] = (
         task_path="oqu.kernel.tasks.purge_finished_tasks",
         daily_at=time(3, 0),
     ),
+    Job(
+        name="registration.purge_phone_verifications",
+        task_path="oqu.registration.tasks.purge_phone_verifications",
+        daily_at=time(3, 30),
+    ),
+    Job(
+        name="registration.recheck_unavailable_links",
+        task_path="oqu.registration.tasks.recheck_unavailable_links",
+        every=timedelta(hours=1),
+    ),
 )
 
 

@@ -688,3 +688,38 @@ def link_request_reject(*, actor: Actor, link_request_id: Any, reason: str) -> L
         organization_id=_child_organization_id(link.child_iin),
     )
     return link
+
+
+# -- housekeeping (scheduled) -------------------------------------------------------------------
+
+VERIFICATION_RETENTION_DAYS = 7
+RECHECK_AFTER = dt.timedelta(hours=1)
+RECHECK_BATCH = 200
+
+
+def phone_verification_purge(*, older_than_days: int = VERIFICATION_RETENTION_DAYS) -> int:
+    """Delete code rows older than the retention: they serve only the one-hour rate limits and a
+    flow that lasts minutes; the journal keeps what happened."""
+    cutoff = timezone.now() - dt.timedelta(days=older_than_days)
+    deleted, _rows = PhoneVerification.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+def link_register_recheck(
+    *, limit: int = RECHECK_BATCH, client: PersonRegisterClient | None = None
+) -> int:
+    """Ask the register again about pending requests it did not answer, oldest first (bounded)."""
+    cutoff = timezone.now() - RECHECK_AFTER
+    ids = list(
+        LinkRequest.objects.filter(
+            status=LinkRequest.Status.PENDING,
+            register_check=LinkRequest.RegisterCheck.UNAVAILABLE,
+            register_checked_at__lt=cutoff,
+        )
+        .order_by("register_checked_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    client = client or PersonRegisterClient.from_settings()
+    for link_id in ids:
+        link_register_check(link_request_id=link_id, client=client)
+    return len(ids)

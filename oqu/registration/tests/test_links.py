@@ -363,3 +363,48 @@ def test_g5_7_register_down_keeps_link_pending(
     assert (body["status"], body["register_check"]) == ("pending", "unavailable")
     assert LinkRequest.objects.get(pk=body["id"]).register_reason == "unreachable"
     assert not _active_link(scene)
+
+
+# -- housekeeping --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_g5_7_register_is_asked_again_for_unanswered_requests(
+    scene: Scene, person_register: Any, django_capture_on_commit_callbacks: Any, time_machine: Any
+) -> None:
+    from oqu.registration.tasks import recheck_unavailable_links
+
+    # given the register was down when the request was made
+    peer = person_register(persons=[register_person(scene.child, [(scene.parent, "mother")])])
+    peer.stop()
+    link_id = _request_link(scene, django_capture_on_commit_callbacks).json()["id"]
+    assert LinkRequest.objects.get(pk=link_id).register_check == "unavailable"
+    # when it is back and the hourly job runs
+    person_register(persons=[register_person(scene.child, [(scene.parent, "mother")])])
+    time_machine.move_to(dt.datetime.now(tz=dt.UTC) + dt.timedelta(hours=2))
+    assert recheck_unavailable_links.call() == 1
+    # then the match confirms the link
+    link = LinkRequest.objects.get(pk=link_id)
+    assert (link.status, link.register_check, link.decision_source) == (
+        "confirmed",
+        "match",
+        "register",
+    )
+    assert _active_link(scene)
+
+
+@pytest.mark.django_db
+def test_g5_7_old_code_rows_are_purged(time_machine: Any) -> None:
+    from oqu.registration.models import PhoneVerification
+    from oqu.registration.tasks import purge_phone_verifications
+
+    now = dt.datetime.now(tz=dt.UTC)
+    for iin in ("880412400011", "880412400022"):
+        PhoneVerification.objects.create(
+            iin=iin, phone="+77011234567", code_hash="x", expires_at=now, last_sent_at=now
+        )
+    PhoneVerification.objects.filter(iin="880412400011").update(
+        created_at=now - dt.timedelta(days=8)
+    )
+    assert purge_phone_verifications.call() == 1
+    assert list(PhoneVerification.objects.values_list("iin", flat=True)) == ["880412400022"]
