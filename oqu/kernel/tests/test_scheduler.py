@@ -125,7 +125,7 @@ def test_scheduler_command_once_enqueues_the_purge_job_a_single_time(db_tasks):
     # (every shipped job is due on the first pass: other apps add their own to JOBS)
     assert first.getvalue() == "".join(f"scheduler: enqueued {job.name}\n" for job in JOBS)
     assert second.getvalue() == ""
-    assert queued() == len(JOBS)
+    assert [queued(job.task_path) for job in JOBS] == [1] * len(JOBS)
     assert ScheduledJobRun.objects.filter(name="kernel.purge_finished_tasks").exists()
 
 
