@@ -408,3 +408,78 @@ def test_g5_7_old_code_rows_are_purged(time_machine: Any) -> None:
     )
     assert purge_phone_verifications.call() == 1
     assert list(PhoneVerification.objects.values_list("iin", flat=True)) == ["880412400022"]
+
+
+# -- who sees which request (G-5.10) -------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_g5_7_another_parent_gets_404_for_a_request(
+    scene: Scene, no_register: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    link_id = _request_link(scene, django_capture_on_commit_callbacks).json()["id"]
+    stranger = f.make_person("Бөтен", "Адам", dt.date(1980, 2, 2), "M")
+    api = _as(scene, f.make_user(stranger.iin, person=stranger))
+    assert api.get(f"{API}/links/{link_id}").status_code == 404
+    assert api.get(f"{API}/links").json()["items"] == []
+    # a parent cannot decide their own request either
+    own = _as(scene, scene.parent_user).post(f"{API}/link-requests/{link_id}/confirm")
+    assert own.status_code == 404
+    assert not _active_link(scene)
+
+
+@pytest.mark.django_db
+def test_g5_7_api_flow_register_then_link_then_confirm(
+    org_tree: Any,
+    user_with_role: Any,
+    no_register: None,
+    sms_outbox: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The whole parent journey over the API only: account, link request, the school confirms."""
+    child = f.make_person("Қасымов", "Ерлан", dt.date(2016, 4, 5), "M")
+    f.enrol(child, org_tree.school_a1, grade=4)
+    parent_iin = f.free_iin(dt.date(1990, 8, 9), "M")
+    anonymous = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        started = anonymous.post(
+            f"{API}/start",
+            {"iin": parent_iin, "phone": "+7 777 000 11 22"},
+            content_type="application/json",
+        ).json()
+    code = next(word.strip(".") for word in sms_outbox[-1][1].split() if word.strip(".").isdigit())
+    token = anonymous.post(
+        f"{API}/verify",
+        {"verification_id": started["verification_id"], "code": code},
+        content_type="application/json",
+    ).json()["completion_token"]
+    created = anonymous.post(
+        f"{API}/complete",
+        {
+            "verification_id": started["verification_id"],
+            "completion_token": token,
+            "password": "Saryarka-Tau-1990",
+            "last_name_kk": "Қасымов",
+            "first_name_kk": "Асқар",
+            "last_name_ru": "Касымов",
+            "first_name_ru": "Аскар",
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    parent = Client()
+    assert parent.login(username=parent_iin, password="Saryarka-Tau-1990")
+    with django_capture_on_commit_callbacks(execute=True):
+        link = parent.post(
+            f"{API}/links",
+            {"child_iin": child.iin, "kind": "father"},
+            content_type="application/json",
+        ).json()
+    director = Client()
+    director.force_login(user_with_role("school_director", org_tree.school_a1))
+    with django_capture_on_commit_callbacks(execute=True):
+        decided = director.post(f"{API}/link-requests/{link['id']}/confirm")
+    assert decided.json()["status"] == "confirmed"
+    children = parent.get("/api/v1/people").json()["items"]
+    assert child.iin in {row["iin"] for row in children}
+    assert sms_outbox[-1][0] == "+77770001122"
