@@ -243,25 +243,34 @@ def registration_resend(*, verification_id: Any) -> PhoneVerification:
 
 
 def _code_failure(verification: PhoneVerification, reason: str) -> None:
-    """Count the attempt and journal it (G-5.12) in statements of their own: the caller raises."""
-    PhoneVerification.objects.filter(pk=verification.pk).update(attempts=F("attempts") + 1)
+    """Journal a failed code step (G-5.12) in a statement of its own: the caller raises."""
     journal.record_sign_in_failure(
         username=verification.iin, reason=reason, action="registration.verify"
     )
 
 
+def _claim_attempt(verification: PhoneVerification, limit: int) -> int | None:
+    """Spend one attempt atomically; None when none is left.
+
+    The conditional UPDATE is the gate, so parallel guesses cannot test more codes than allowed.
+    """
+    claimed = PhoneVerification.objects.filter(pk=verification.pk, attempts__lt=limit).update(
+        attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return None
+    return PhoneVerification.objects.values_list("attempts", flat=True).get(pk=verification.pk)
+
+
 def registration_verify(*, verification_id: Any, code: str) -> tuple[PhoneVerification, str]:
     """Check the code; return the verification and a token that allows finishing registration.
 
-    Not one transaction on purpose: a wrong code must stay counted when the error is raised.
+    Not one transaction on purpose: a spent attempt must stay counted when the error is raised.
     """
     verification = _open_verification(verification_id)
     lim = limits()
     if verification.verified_at:
         raise Conflict(_("The phone is already confirmed."), code="already_verified")
-    if verification.attempts >= lim.max_code_attempts:
-        _code_failure(verification, "too_many_attempts")
-        raise Throttled(_("Too many wrong codes. Ask for a new code."), code="too_many_attempts")
     if timezone.now() >= verification.expires_at:
         _code_failure(verification, "code_expired")
         raise ValidationError(
@@ -269,12 +278,16 @@ def registration_verify(*, verification_id: Any, code: str) -> tuple[PhoneVerifi
             code="code_expired",
             fields={"code": ["expired"]},
         )
+    attempts = _claim_attempt(verification, lim.max_code_attempts)
+    if attempts is None:
+        _code_failure(verification, "too_many_attempts")
+        raise Throttled(_("Too many wrong codes. Ask for a new code."), code="too_many_attempts")
     code = (code or "").strip()
     if not rules.secret_matches(
         code, verification.code_hash, salt=str(verification.pk), key=_key()
     ):
         _code_failure(verification, "bad_code")
-        left = max(lim.max_code_attempts - verification.attempts - 1, 0)
+        left = max(lim.max_code_attempts - attempts, 0)
         raise ValidationError(
             _("The code is wrong. Attempts left: %(left)s.") % {"left": left},
             code="code_wrong",

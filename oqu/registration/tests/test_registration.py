@@ -450,3 +450,43 @@ def test_g5_7_a_minor_cannot_register_as_a_parent(client: Client, sms_outbox: An
         assert response.json()["code"] == "not_adult"
     assert sms_outbox == []
     assert not PhoneVerification.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_g5_7_parallel_guesses_cannot_exceed_the_attempt_limit() -> None:
+    """Twenty guesses at once test no more than the allowed number of codes."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection as default_connection
+    from django.db import connections
+
+    from oqu.kernel.errors import DomainError
+    from oqu.registration import services
+
+    iin = _new_iin()
+    verification = services.registration_start(iin=iin, phone=PHONE)
+
+    def guess(code: str) -> str:
+        try:
+            services.registration_verify(verification_id=verification.pk, code=code)
+        except DomainError as error:
+            return error.code
+        return "ok"
+
+    def guess_in_thread(code: str) -> str:
+        try:
+            return guess(code)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    codes = [f"{n:06d}" for n in range(20)]
+    if default_connection.vendor == "sqlite":
+        outcomes = [guess(code) for code in codes]
+    else:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            outcomes = list(pool.map(guess_in_thread, codes))
+    limit = rules.Limits().max_code_attempts
+    tested = [o for o in outcomes if o in ("code_wrong", "ok")]
+    assert len(tested) <= limit
+    assert outcomes.count("too_many_attempts") >= len(codes) - limit
+    assert PhoneVerification.objects.get(pk=verification.pk).attempts == limit
