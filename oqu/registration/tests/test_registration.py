@@ -490,3 +490,17 @@ def test_g5_7_parallel_guesses_cannot_exceed_the_attempt_limit() -> None:
     assert len(tested) <= limit
     assert outcomes.count("too_many_attempts") >= len(codes) - limit
     assert PhoneVerification.objects.get(pk=verification.pk).attempts == limit
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("kk", "Ата-ана ретінде тіркелу"), ("ru", "Зарегистрироваться как родитель")],
+)
+def test_g5_7_registration_pages_speak_kazakh_and_russian(
+    client: Client, language: str, heading: str
+) -> None:
+    client.cookies["oqu_language"] = language
+    page = client.get("/registration/").content.decode()
+    assert f"<h1>{heading}</h1>" in page
+    login = client.get("/accounts/login/").content.decode()
+    assert heading in login
