@@ -67,7 +67,8 @@ class Limits:
     window_seconds: int = 3600
     max_starts_per_phone: int = 3
     max_starts_per_iin: int = 3
-    max_starts_per_ip: int = 20
+    # generous: mobile carriers put many parents behind one address (carrier-grade NAT)
+    max_starts_per_ip: int = 50
     completion_ttl_seconds: int = 1800
     max_pending_links: int = 5
     max_link_requests_per_day: int = 10

@@ -19,7 +19,7 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -161,12 +161,23 @@ def _new_code_for(verification: PhoneVerification, now: dt.datetime) -> str:
     return code
 
 
+def _serialize_on(*keys: str) -> None:
+    """Make concurrent starts for the same phone or IIN wait for each other (PostgreSQL), so the
+    count-then-insert of the rate limit cannot be raced. SQLite serializes writers anyway."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for key in sorted(keys):  # one order for everybody: no deadlocks
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"registration:{key}"])
+
+
 @transaction.atomic
 def registration_start(*, iin: str, phone: str, ip: str | None = None) -> PhoneVerification:
     """Send a one-time code to the phone for this IIN; limited per phone, IIN and address."""
     iin = _valid_iin(iin)
     phone = _valid_phone(phone)
     _check_adult(iin)
+    _serialize_on(f"phone:{phone}", f"iin:{iin}")
     lim = limits()
     now = timezone.now()
     since = now - dt.timedelta(seconds=lim.window_seconds)

@@ -504,3 +504,30 @@ def test_g5_7_registration_pages_speak_kazakh_and_russian(
     assert f"<h1>{heading}</h1>" in page
     login = client.get("/accounts/login/").content.decode()
     assert heading in login
+
+
+@pytest.mark.django_db(transaction=True)
+def test_g5_7_parallel_starts_cannot_exceed_the_phone_limit(sms_outbox: Any) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    from oqu.kernel.errors import DomainError
+    from oqu.registration import services
+
+    iins = [_new_iin(dt.date(1980, 1, 1 + n), "M") for n in range(10)]
+
+    def start(iin: str) -> str:
+        try:
+            services.registration_start(iin=iin, phone=PHONE)
+        except DomainError as error:
+            return error.code
+        finally:
+            connections.close_all()  # this thread's own connection
+        return "sent"
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(start, iins))
+    limit = rules.Limits().max_starts_per_phone
+    assert outcomes.count("sent") == limit
+    assert PhoneVerification.objects.filter(phone=PHONE_NORMAL).count() == limit
