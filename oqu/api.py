@@ -13,6 +13,7 @@ from oqu.orgs.api import router as orgs_router
 from oqu.people.api import router as people_router
 from oqu.people.restricted_api import router as restricted_router
 from oqu.sso.api import router as sso_router
+from oqu.registration.api import router as registration_router
 
 DESCRIPTION = """
 The national education platform's API: the hierarchy, people and their relations, roles and grants.
@@ -46,3 +47,4 @@ api.add_router("", ops_router)
 api.add_router("", journal_router)
 api.add_router("", restricted_router)
 api.add_router("", sso_router)
+api.add_router("", registration_router)

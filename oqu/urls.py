@@ -25,5 +25,6 @@ urlpatterns = [
     path("ops/", include("oqu.ops.urls")),
     path("audit/", include("oqu.audit.journal_urls")),
     path("people/", include("oqu.people.restricted_urls")),
+    path("registration/", include("oqu.registration.urls")),
     path("", include("oqu.web.urls")),
 ]

@@ -84,6 +84,13 @@ JOBS: tuple[Job, ...] = (
     Job(
         name="ops.integrity_check",
         task_path="oqu.ops.tasks.integrity_check",
+        name="registration.purge_phone_verifications",
+        task_path="oqu.registration.tasks.purge_phone_verifications",
+        daily_at=time(3, 30),
+    ),
+    Job(
+        name="registration.recheck_unavailable_links",
+        task_path="oqu.registration.tasks.recheck_unavailable_links",
         every=timedelta(hours=1),
     ),
 )

@@ -430,3 +430,85 @@ def guardianship_end(
         organization_id=_journal_organization_id(guardianship.child),
     )
     return guardianship
+
+
+# -- self-service paths (parents' self-registration, G-5.7) ------------------------------------
+
+
+@transaction.atomic
+def person_register_self(
+    *,
+    iin: str,
+    last_name_kk: str,
+    first_name_kk: str,
+    last_name_ru: str,
+    first_name_ru: str,
+    middle_name_kk: str = "",
+    middle_name_ru: str = "",
+    birth_date: dt.date | None = None,
+    sex: str | None = None,
+) -> Person:
+    """Register the person who has just proved control of a phone for this IIN (G-5.7).
+
+    No grant is checked: the caller (`oqu.registration.services`) has verified a one-time code
+    sent to the phone. The journal row is written by that caller once the account exists, so it
+    names the new account as the actor.
+    """
+    iin = (iin or "").strip()
+    _check_sex(sex)
+    identity = _identity_from_iin(iin, birth_date, sex)
+    values = {
+        "last_name_kk": last_name_kk,
+        "first_name_kk": first_name_kk,
+        "middle_name_kk": middle_name_kk,
+        "last_name_ru": last_name_ru,
+        "first_name_ru": first_name_ru,
+        "middle_name_ru": middle_name_ru,
+    }
+    _check_names(values)
+    try:
+        with transaction.atomic():
+            person = Person(
+                iin=iin, **{k: (v or "").strip() for k, v in values.items()}, **identity
+            )
+            person.save()
+    except IntegrityError:
+        raise Conflict(
+            _("A person with this IIN is already registered."),
+            code="iin_duplicate",
+            fields={"iin": ["duplicate"]},
+        ) from None
+    return person
+
+
+def person_snapshot(person: Person) -> dict[str, Any]:
+    """The journaled fields of a person (for callers that journal a registration themselves)."""
+    return journal.snapshot(person, ["iin", *PERSON_FIELDS, "needs_verification"])
+
+
+@transaction.atomic
+def guardianship_create_verified(
+    *, actor: Actor, guardian: Person, child: Person, kind: str, evidence: str
+) -> Guardianship:
+    """Record a guardianship the state person register has confirmed (G-5.7).
+
+    No grant is checked: the register's answer is the authority. `actor` is the parent whose
+    request triggered the check; `evidence` says which register answer it rests on.
+    """
+    if kind not in Guardianship.Kind.values:
+        raise ValidationError(code="kind_unknown", fields={"kind": [kind]})
+    if guardian.pk == child.pk:
+        raise ValidationError(_("A person cannot be their own guardian."), code="guardian_is_child")
+    if Guardianship.objects.filter(guardian=guardian, child=child, end_date__isnull=True).exists():
+        raise Conflict(_("This guardianship is already recorded."), code="guardianship_exists")
+    item = Guardianship.objects.create(
+        guardian=guardian, child=child, kind=kind, start_date=timezone.localdate()
+    )
+    journal.record(
+        actor=actor,
+        action="people.guardianship.create",
+        target=item,
+        after={**journal.snapshot(item), "evidence": evidence},
+        organization_id=_journal_organization_id(child),
+    )
+    return item

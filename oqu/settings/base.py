@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "oqu.ops",
     "oqu.notifications",
     "oqu.sso",
+    "oqu.registration",
     "oqu.demo",
     "oqu.web",
 ]
@@ -266,3 +267,10 @@ OQU_PRIVACY_CONTROLLER = env("OQU_PRIVACY_CONTROLLER", default="")
 OQU_PRIVACY_CONTACT_EMAIL = env("OQU_PRIVACY_CONTACT_EMAIL", default="privacy@oqu.local")
 OQU_PRIVACY_CONTACT_ADDRESS = env("OQU_PRIVACY_CONTACT_ADDRESS", default="")
 OQU_PRIVACY_POLICY_DATE = env("OQU_PRIVACY_POLICY_DATE", default="2026-11-23")
+# State person register (ГБД ФЛ) adapter, docs/exchange/person_register.md. No URL = not
+# configured: link requests then wait for the child's organization to confirm them.
+OQU_PERSON_REGISTER_URL = env("OQU_PERSON_REGISTER_URL", default="")
+OQU_PERSON_REGISTER_API_KEY = env("OQU_PERSON_REGISTER_API_KEY", default="")
+OQU_PERSON_REGISTER_TIMEOUT = env.float("OQU_PERSON_REGISTER_TIMEOUT", default=5.0)
+# Parents' self-registration limits (oqu.registration.rules.Limits names the keys and defaults).
+OQU_REGISTRATION: dict[str, int] = {}

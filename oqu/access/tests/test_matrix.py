@@ -324,6 +324,16 @@ sso.client.manage          | region_specialist      | 403 | 403 | 404 | 404
 sso.client.manage          | region_head            | 403 | 403 | 404 | 404
 sso.client.manage          | ministry_head          | 403 | 403 | --  | --
 sso.client.manage          | platform_admin         | ok  | ok  | --  | --
+registration.link.confirm  | school_teacher         | 403 | --  | 404 | 404
+registration.link.confirm  | school_deputy_director | ok  | --  | 404 | 404
+registration.link.confirm  | school_director        | ok  | --  | 404 | 404
+registration.link.confirm  | preschool_head         | ok  | --  | 404 | 404
+registration.link.confirm  | district_specialist    | 403 | 403 | 404 | 404
+registration.link.confirm  | district_head          | 403 | 403 | 404 | 404
+registration.link.confirm  | region_specialist      | 403 | 403 | 404 | 404
+registration.link.confirm  | region_head            | 403 | 403 | 404 | 404
+registration.link.confirm  | ministry_head          | 403 | 403 | --  | --
+registration.link.confirm  | platform_admin         | ok  | ok  | --  | --
 """
 
 
