@@ -84,6 +84,9 @@ JOBS: tuple[Job, ...] = (
     Job(
         name="ops.integrity_check",
         task_path="oqu.ops.tasks.integrity_check",
+        every=timedelta(hours=1),
+    ),
+    Job(
         name="registration.purge_phone_verifications",
         task_path="oqu.registration.tasks.purge_phone_verifications",
         daily_at=time(3, 30),

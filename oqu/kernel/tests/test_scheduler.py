@@ -121,9 +121,6 @@ def test_scheduler_command_once_enqueues_the_purge_job_a_single_time(db_tasks):
     first, second = StringIO(), StringIO()
     call_command("scheduler", "--once", stdout=first)
     call_command("scheduler", "--once", stdout=second)
-    # then: the shipped purge job (and every other shipped job) is queued for the worker once
-    assert "scheduler: enqueued kernel.purge_finished_tasks\n" in first.getvalue()
-    assert first.getvalue().count("scheduler: enqueued ") == len(JOBS)
     # then: the shipped purge job is queued for the worker once
     # (every shipped job is due on the first pass: other apps add their own to JOBS)
     assert first.getvalue() == "".join(f"scheduler: enqueued {job.name}\n" for job in JOBS)
