@@ -1,4 +1,4 @@
-"""Field-level encryption at rest and integrity codes (G-11, G-5.16). Generic: no domain imports.
+"""Field-level encryption at rest and integrity codes (G-10, G-5.16). Generic: no domain imports.
 
 Keys come from the `OQU_FIELD_KEYS` setting, a list of `"<key id>:<base64 of 32 bytes>"`; the
 first key seals new values, every listed key still opens what it sealed, so a key is rotated by

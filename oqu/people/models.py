@@ -133,7 +133,7 @@ class Guardianship(BaseModel):
 
 
 class RestrictedRecord(OrganizationOwnedModel):
-    """Restricted personal data about a person (health, social status, disability …) (G-5.16, G-11).
+    """Restricted personal data about a person (health, social status, disability …) (G-5.16, G-10).
 
     The payload is stored only sealed (AES-256-GCM, the row id and person bound in as associated
     data) and the row carries an integrity code (HMAC over id, person, organization, category, key

@@ -1,5 +1,5 @@
 """Restricted personal data (health, social status, disability …): sealing, integrity, scope
-(G-5.16, G-11). Shared by the services and the selector of restricted records.
+(G-5.16, G-10). Shared by the services and the selector of restricted records.
 
 A record is reachable by holders of `people.restricted.view` on its organization's subtree; the
 person must also be visible to the actor (otherwise 404, as for any person).

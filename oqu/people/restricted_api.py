@@ -1,4 +1,4 @@
-"""Restricted personal data of a person over HTTP (G-5.16, G-11): health, social status,
+"""Restricted personal data of a person over HTTP (G-5.16, G-10): health, social status,
 disability. Every read is journaled and checks each record's integrity code; a tampered record
 answers 409 `integrity_failure`."""
 

@@ -1,4 +1,4 @@
-"""Reading and changing restricted personal data (G-5.16, G-11, G-5.13).
+"""Reading and changing restricted personal data (G-5.16, G-10, G-5.13).
 
 Every read and every change is journaled. The journal is not encrypted, so it names the category
 and which payload fields were read or changed, never their values.

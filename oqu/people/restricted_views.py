@@ -1,4 +1,4 @@
-"""Web pages of restricted personal data on the person card (G-5.16, G-11).
+"""Web pages of restricted personal data on the person card (G-5.16, G-10).
 
 Opening the data is a journaled read, so the card only links to it; the page opens and shows it.
 """

@@ -204,7 +204,7 @@ OQU_INTEGRITY_MANIFEST = env(
     "OQU_INTEGRITY_MANIFEST", default=str(VAR_DIR / "integrity-manifest.json")
 )
 OQU_INTEGRITY_KEY = env("OQU_INTEGRITY_KEY", default="")
-# Field-level encryption of restricted personal data (G-11): "<key id>:<base64 of 32 bytes>", the
+# Field-level encryption of restricted personal data (G-10): "<key id>:<base64 of 32 bytes>", the
 # first seals, all open (rotation). The default is the public development key; prod refuses it.
 OQU_FIELD_KEYS = env.list(
     "OQU_FIELD_KEYS", default=["dev1:ZGV2LW9ubHktZmllbGQta2V5LW5vdC1mb3ItcHJvZCE="]
@@ -236,7 +236,7 @@ if env("OQU_OIDC_RSA_PRIVATE_KEY", default="") or env("OQU_OIDC_RSA_PRIVATE_KEY_
         pem_file=env("OQU_OIDC_RSA_PRIVATE_KEY_FILE", default=""),
     )
 
-# -- transport security (G-10): headers every environment sends; prod.py makes them strict ------
+# -- transport security (G-11): headers every environment sends; prod.py makes them strict ------
 MIDDLEWARE.insert(1, "oqu.sso.middleware.ContentSecurityPolicyMiddleware")
 # The UI loads HTMX and its CSS from its own static files: no CDN, no inline script or style.
 # No form-action: browsers apply it to the redirect after the OAuth2 consent form, which goes to
@@ -252,7 +252,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
-# PostgreSQL over TLS where configured (G-10): e.g. OQU_DB_SSLMODE=verify-full with the CA file.
+# PostgreSQL over TLS where configured (G-11): e.g. OQU_DB_SSLMODE=verify-full with the CA file.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env(
     "OQU_DB_SSLMODE", default=""
 ):

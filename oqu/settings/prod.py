@@ -13,7 +13,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# At-rest encryption keys of restricted personal data must be this deployment's own (G-11).
+# At-rest encryption keys of restricted personal data must be this deployment's own (G-10).
 from oqu.kernel.crypto import check_production_keys  # noqa: E402
 
 OQU_FIELD_KEYS = env.list("OQU_FIELD_KEYS", default=[])

@@ -1,4 +1,4 @@
-"""The Content-Security-Policy header (G-10).
+"""The Content-Security-Policy header (G-11).
 
 The UI serves its scripts and styles (HTMX, app.css) from its own static files, so the policy
 allows only the platform's own origin and no inline code. Settings: `OQU_CONTENT_SECURITY_POLICY`

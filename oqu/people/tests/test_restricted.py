@@ -1,4 +1,4 @@
-"""Restricted personal data: encrypted at rest (G-11) with an integrity code checked on every read
+"""Restricted personal data: encrypted at rest (G-10) with an integrity code checked on every read
 (G-5.16); every read and change journaled (G-5.13); scoped like every other person's data."""
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def _raw_payload(record_id) -> bytes:
         return bytes(cursor.fetchone()[0])
 
 
-def test_g11_restricted_payload_is_not_stored_as_plain_text(family, org_tree, director):
+def test_g10_restricted_payload_is_not_stored_as_plain_text(family, org_tree, director):
     # given a director records health data through the API
     response = _client(director).post(
         f"{API}/people/{family.learner.pk}/restricted",
@@ -262,7 +262,7 @@ def test_g5_16_capabilities_given_to_heads_deputies_and_methodologists(db):
 # -- keys -------------------------------------------------------------------------------------
 
 
-def test_g11_production_refuses_missing_or_development_keys():
+def test_g10_production_refuses_missing_or_development_keys():
     with pytest.raises(ImproperlyConfigured):
         crypto.check_production_keys([])
     with pytest.raises(ImproperlyConfigured):
@@ -272,7 +272,7 @@ def test_g11_production_refuses_missing_or_development_keys():
     crypto.check_production_keys([crypto.new_key_entry("k1")])
 
 
-def test_g11_key_rotation_keeps_old_rows_readable_and_reseals_them(
+def test_g10_key_rotation_keeps_old_rows_readable_and_reseals_them(
     family, director, record, settings, actor_of
 ):
     # given a new key put first, the old one kept for reading
@@ -331,7 +331,7 @@ def test_g5_16_web_page_shows_adds_and_refuses_tampered(family, org_tree, direct
     assert SecurityEvent.objects.filter(kind="integrity_failure").count() == 1
 
 
-def test_g11_reseal_command_moves_rows_to_the_new_key(record, settings):
+def test_g10_reseal_command_moves_rows_to_the_new_key(record, settings):
     from io import StringIO
 
     from django.core.management import call_command

@@ -1,4 +1,4 @@
-"""The web UI works in real Chromium with the Content-Security-Policy enforced (G-10): no inline
+"""The web UI works in real Chromium with the Content-Security-Policy enforced (G-11): no inline
 script or style is blocked, HTMX still loads parts of pages, and the pages of this part (my data,
 privacy policy, digital resources) render. Sign-in is a session cookie set in the browser, so the
 test does not depend on how the login and MFA screens work.
@@ -37,7 +37,7 @@ def reference_data(transactional_db: Any) -> None:
     add_capabilities(django_apps, {"platform_admin": ["sso.client.manage"]})
 
 
-def test_g10_pages_work_under_the_enforced_content_security_policy(
+def test_g11_pages_work_under_the_enforced_content_security_policy(
     page: Any, live_server: Any, settings: Any
 ) -> None:
     settings.OQU_CONTENT_SECURITY_POLICY_REPORT_ONLY = False

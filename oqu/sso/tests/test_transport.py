@@ -1,4 +1,4 @@
-"""Transport security under the production settings (G-10): `check --deploy` is clean, responses
+"""Transport security under the production settings (G-11): `check --deploy` is clean, responses
 carry HSTS, CSP and the other headers, cookies are Secure, PostgreSQL is reached over TLS where
 configured, and production refuses to start without an ID-token signing key.
 
@@ -57,13 +57,13 @@ def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_g10_prod_settings_pass_check_deploy(prod_env: dict[str, str]) -> None:
+def test_g11_prod_settings_pass_check_deploy(prod_env: dict[str, str]) -> None:
     result = _run(prod_env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
-def test_g10_password_grant_can_be_switched_off_in_production(prod_env: dict[str, str]) -> None:
+def test_g11_password_grant_can_be_switched_off_in_production(prod_env: dict[str, str]) -> None:
     code = (
         "import django, json; django.setup(); from django.conf import settings; "
         "print(json.dumps([settings.OAUTH2_PROVIDER.get('COMPLIANT_BCP_RFC9700_PASSWORD_GRANT', "
@@ -83,7 +83,7 @@ def test_g10_password_grant_can_be_switched_off_in_production(prod_env: dict[str
     assert check.returncode == 0, check.stdout + check.stderr
 
 
-def test_g10_prod_refuses_to_start_without_a_signing_key(prod_env: dict[str, str]) -> None:
+def test_g11_prod_refuses_to_start_without_a_signing_key(prod_env: dict[str, str]) -> None:
     env = {k: v for k, v in prod_env.items() if k != "OQU_OIDC_RSA_PRIVATE_KEY_FILE"}
     result = _run(env, "manage.py", "check")
     assert result.returncode != 0
@@ -113,7 +113,7 @@ print(json.dumps({
 """
 
 
-def test_g10_prod_response_carries_hsts_csp_and_secure_cookies(prod_env: dict[str, str]) -> None:
+def test_g11_prod_response_carries_hsts_csp_and_secure_cookies(prod_env: dict[str, str]) -> None:
     result = _run(prod_env, "-c", RESPONSE_PROBE)
     assert result.returncode == 0, result.stderr[-3000:]
     probe = json.loads(result.stdout.strip().splitlines()[-1])
@@ -135,7 +135,7 @@ def test_g10_prod_response_carries_hsts_csp_and_secure_cookies(prod_env: dict[st
     assert probe["language_cookie"]["secure"] is True
 
 
-def test_g10_proxy_header_is_configurable(prod_env: dict[str, str]) -> None:
+def test_g11_proxy_header_is_configurable(prod_env: dict[str, str]) -> None:
     code = (
         "import django, json; django.setup(); from django.conf import settings; "
         "print(json.dumps(settings.SECURE_PROXY_SSL_HEADER))"
@@ -145,7 +145,7 @@ def test_g10_proxy_header_is_configurable(prod_env: dict[str, str]) -> None:
     assert json.loads(result.stdout) == ["HTTP_X_FORWARDED_SCHEME", "https"]
 
 
-def test_g10_postgresql_over_tls_when_configured(prod_env: dict[str, str]) -> None:
+def test_g11_postgresql_over_tls_when_configured(prod_env: dict[str, str]) -> None:
     code = (
         "import django, json; django.setup(); from django.conf import settings; "
         "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
@@ -166,7 +166,7 @@ def test_g10_postgresql_over_tls_when_configured(prod_env: dict[str, str]) -> No
     assert "sslmode" not in json.loads(plain.stdout)
 
 
-def test_g10_dev_and_tests_send_the_policy_as_report_only(client: Any, db: Any) -> None:
+def test_g11_dev_and_tests_send_the_policy_as_report_only(client: Any, db: Any) -> None:
     response = client.get("/privacy/")
     assert "default-src 'self'" in response["Content-Security-Policy-Report-Only"]
     assert response["X-Frame-Options"] == "DENY"

@@ -1,4 +1,4 @@
-"""Re-encrypt restricted personal data under the current field key (key rotation, G-11)."""
+"""Re-encrypt restricted personal data under the current field key (key rotation, G-10)."""
 
 from __future__ import annotations
 
