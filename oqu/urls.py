@@ -7,6 +7,7 @@ from oqu.api import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("", include("oqu.identity.mfa_urls")),  # before allauth: guards a key's removal
     path("accounts/", include("allauth.urls")),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "oqu.kernel.middleware.RequestContextMiddleware",
     # Last, so that it sees domain errors raised by views with the language already active.
     "oqu.web.middleware.DomainErrorMiddleware",
+    # MFA before anything else (G-5.11): after authentication, sessions and the request context.
+    "oqu.identity.mfa_middleware.MfaRequiredMiddleware",
 ]
 CSRF_FAILURE_VIEW = "oqu.web.views.csrf_failure"
 
@@ -150,7 +152,11 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_ADAPTER = "oqu.identity.adapters.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# MFA for every account, with the under-16 exemption (G-5.11): see oqu/identity/mfa.py.
+MFA_ADAPTER = "oqu.identity.mfa_adapter.MfaAdapter"
+MFA_FORMS = {"authenticate_webauthn": "oqu.identity.mfa_adapter.SignInWebAuthnForm"}
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False  # only dev/test serve plain http on localhost
 
 OAUTH2_PROVIDER = {
     "SCOPES": {"read": _("Read data"), "write": _("Change data")},

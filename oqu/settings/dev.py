@@ -3,3 +3,6 @@
 from .base import *  # noqa: F403
 
 DEBUG = True
+
+# WebAuthn over plain http on localhost (never in production).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

@@ -12,3 +12,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# WebAuthn over plain http on localhost (never in production).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
