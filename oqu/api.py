@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from oqu.access.api import router as access_router
 from oqu.apikit import AUTH, install_error_handlers
 from oqu.audit.api import router as audit_router
+from oqu.identity.mfa_api import router as mfa_router
 from oqu.orgs.api import router as orgs_router
 from oqu.people.api import router as people_router
 
@@ -34,3 +35,4 @@ api.add_router("", orgs_router)
 api.add_router("", people_router)
 api.add_router("", access_router)
 api.add_router("", audit_router)
+api.add_router("", mfa_router)

@@ -209,7 +209,9 @@ def children_for_consent(actor: Actor) -> list[ChildExemption]:
         return []
     day = timezone.localdate()
     children = (
-        Person.objects.filter(guardians__guardian_id=actor.person_id, guardians__end_date__isnull=True)
+        Person.objects.filter(
+            guardians__guardian_id=actor.person_id, guardians__end_date__isnull=True
+        )
         .select_related("user")
         .distinct()
         .order_by("birth_date", "id")
@@ -344,9 +346,12 @@ def exemption_lapse_record(*, user: Any, consent: Consent) -> bool:
 def exemption_consent_give(*, actor: Actor, child: Person) -> Consent:
     """Record a parent's consent to switch MFA off for their child under 16 (G-5.11)."""
     scope.require_person(actor, "people.guardianship.view", child)
-    if not actor.person_id or not Guardianship.objects.filter(
-        guardian_id=actor.person_id, child=child, end_date__isnull=True
-    ).exists():
+    if (
+        not actor.person_id
+        or not Guardianship.objects.filter(
+            guardian_id=actor.person_id, child=child, end_date__isnull=True
+        ).exists()
+    ):
         raise NotAGuardian()
     account = get_user_model().objects.filter(person=child).first()
     day = timezone.localdate()
@@ -481,9 +486,7 @@ def totp_deactivate(*, user: Any, code: str) -> None:
 def recovery_codes_regenerate(*, user: Any, code: str) -> list[str]:
     """Replace the recovery codes (after a current code); the old ones stop working."""
     if not has_active_authenticator(user):
-        raise Conflict(
-            _("Turn on the authenticator app first."), code="mfa_not_active"
-        )
+        raise Conflict(_("Turn on the authenticator app first."), code="mfa_not_active")
     _check_code_against(user, code)
     Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.RECOVERY_CODES).delete()
     codes = RecoveryCodes.activate(user).instance

@@ -50,4 +50,3 @@ class SignInWebAuthnForm(AuthenticateWebAuthnForm):
                 action=SIGN_IN_ACTION,
             )
             raise
-

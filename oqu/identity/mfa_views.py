@@ -70,7 +70,9 @@ def consent_revoke(request: HttpRequest, consent_id: UUID) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Your consent is withdrawn: two-factor authentication is required again for %(name)s.")
+            _(
+                "Your consent is withdrawn: two-factor authentication is required again for %(name)s."
+            )
             % {"name": consent.subject.full_name(request.LANGUAGE_CODE)},
         )
     return redirect(reverse("mfa_children"))

@@ -157,6 +157,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_ADAPTER = "oqu.identity.mfa_adapter.MfaAdapter"
 MFA_FORMS = {"authenticate_webauthn": "oqu.identity.mfa_adapter.SignInWebAuthnForm"}
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False  # only dev/test serve plain http on localhost
+MFA_TOTP_TOLERANCE = 1  # one 30-second step either side: phone clocks drift
 
 OAUTH2_PROVIDER = {
     "SCOPES": {"read": _("Read data"), "write": _("Change data")},
