@@ -75,7 +75,8 @@ def test_g5_11_web_and_api_send_an_account_without_mfa_to_setup(learner_without_
 
     # then the page redirects to the setup of the authenticator app, HTMX is told to go there, and
     # the API answers 403 mfa_setup_required
-    assert page.status_code == 302 and page["Location"] == SETUP_URL
+    assert page.status_code == 302
+    assert page["Location"] == SETUP_URL
     assert fragment["HX-Redirect"] == SETUP_URL
     assert api.status_code == 403
     assert api.json()["code"] == "mfa_setup_required"
@@ -92,7 +93,8 @@ def test_g5_11_api_client_sets_up_the_app_and_gets_through(learner_without_mfa: 
 
     # when a wrong code is sent, nothing is turned on
     wrong = _post(client, "/mfa/totp", {"secret": secret, "code": "12345"})
-    assert wrong.status_code == 400 and wrong.json()["code"] == "mfa_bad_code"
+    assert wrong.status_code == 400
+    assert wrong.json()["code"] == "mfa_bad_code"
     assert not Authenticator.objects.filter(user=learner_without_mfa).exists()
 
     # when the code the app shows is sent
@@ -115,7 +117,7 @@ def test_g5_11_web_setup_of_the_app_is_journaled_through_allauth_signals(
     db: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     # given an account without MFA that signs in with its password
-    user = f.make_user("newcomer", mfa=False)
+    f.make_user("newcomer", mfa=False)
     client = Client()
     login = client.post(reverse("account_login"), {"login": "newcomer", "password": PASSWORD})
     assert login.status_code == 302
@@ -131,7 +133,8 @@ def test_g5_11_web_setup_of_the_app_is_journaled_through_allauth_signals(
         done = client.post(SETUP_URL, {"code": f.totp_now(secret)})
 
     # then the app is on, the recovery codes are shown, pages open, and the journal has both
-    assert done.status_code == 302 and done["Location"] == reverse("mfa_view_recovery_codes")
+    assert done.status_code == 302
+    assert done["Location"] == reverse("mfa_view_recovery_codes")
     assert client.get(reverse("web:home")).status_code == 200
     assert sorted(r.after["type"] for r in _actions(mfa.AUTHENTICATOR_ADDED)) == [
         "recovery_codes",
@@ -272,9 +275,11 @@ def test_g5_11_exemption_allowed_with_linked_parent_consent(
         family.parent,
         family.parent_user,
     )
-    assert consent.purpose == "mfa_exemption" and consent.given_at is not None
+    assert consent.purpose == "mfa_exemption"
+    assert consent.given_at is not None
     given = _actions(mfa.CONSENT_GIVEN)
-    assert len(given) == 1 and given[0].actor_id == family.parent_user.pk
+    assert len(given) == 1
+    assert given[0].actor_id == family.parent_user.pk
     assert given[0].organization_id == org_of(family)
     # a second consent while one is in force conflicts
     assert _post(parent, "/mfa/exemptions", {"child_id": str(family.learner.pk)}).status_code == 409
@@ -287,7 +292,8 @@ def test_g5_11_exemption_allowed_with_linked_parent_consent(
     # then the use of the exemption is journaled once per session
     assert len(_actions(mfa.EXEMPTION_USED)) == 1
     state = learner.get(f"{API}/mfa").json()
-    assert state["setup_required"] is False and state["exemption"]["id"] == str(consent.pk)
+    assert state["setup_required"] is False
+    assert state["exemption"]["id"] == str(consent.pk)
 
 
 def org_of(family: Any) -> Any:
@@ -327,7 +333,8 @@ def test_g5_11_revoked_consent_requires_mfa_again_at_the_next_request(
     response = _post(parent, f"/mfa/exemptions/{consent_id}/revoke")
 
     # then it is revoked and journaled, and the learner's next request goes to the setup
-    assert response.status_code == 200 and response.json()["revoked_at"]
+    assert response.status_code == 200
+    assert response.json()["revoked_at"]
     assert len(_actions(mfa.CONSENT_REVOKED)) == 1
     assert learner.get(reverse("web:home"))["Location"] == SETUP_URL
     # revoking twice conflicts
@@ -350,7 +357,8 @@ def test_g5_11_exemption_lapses_on_the_16th_birthday(family: Any, learner_withou
         assert learner.get(reverse("web:people"))["Location"] == SETUP_URL
         assert mfa.exemption_refusal_for(learner_without_mfa) == "age_limit"
     lapsed = _actions(mfa.EXEMPTION_LAPSED)
-    assert len(lapsed) == 1 and lapsed[0].target_id == str(Consent.objects.get().pk)
+    assert len(lapsed) == 1
+    assert lapsed[0].target_id == str(Consent.objects.get().pk)
 
 
 # -- the parent's web page ------------------------------------------------------------------------
@@ -385,7 +393,8 @@ def test_g5_11_parent_without_mfa_cannot_reach_the_consent_endpoints(family: Any
 
     response = _post(parent, "/mfa/exemptions", {"child_id": str(family.learner.pk)})
 
-    assert response.status_code == 403 and response.json()["code"] == "mfa_setup_required"
+    assert response.status_code == 403
+    assert response.json()["code"] == "mfa_setup_required"
     assert parent.get(reverse("mfa_children"))["Location"] == SETUP_URL
     assert not Consent.objects.exists()
 
@@ -404,7 +413,8 @@ def test_g5_11_recovery_codes_regenerated_over_the_api_are_journaled(db: Any) ->
     assert wrong.status_code == 400
     assert response.status_code == 200
     new = response.json()["recovery_codes"]
-    assert len(new) == 10 and set(new).isdisjoint(old)
+    assert len(new) == 10
+    assert set(new).isdisjoint(old)
     assert len(_actions(mfa.RECOVERY_CODES_REGENERATED)) == 1
 
 
@@ -432,7 +442,8 @@ def test_g5_12_wrong_mfa_code_at_sign_in_is_journaled(db: Any) -> None:
         "identity.mfa",
         401,
     )
-    assert failure.user_agent == "pytest-browser/1.0" and failure.ip == "127.0.0.1"
+    assert failure.user_agent == "pytest-browser/1.0"
+    assert failure.ip == "127.0.0.1"
 
     # and the right code signs in
     done = client.post(reverse("mfa_authenticate"), {"code": f.mfa_code(user)})
