@@ -91,7 +91,7 @@ def _staff(org: Unit, position: str) -> Person:
 
 
 def _pick_school(existing: dict[str, User]) -> tuple[Unit, Person, Person]:
-    """A school with a teacher, and a learner of grade 5 or above who has a guardian."""
+    """A school with a teacher, and a learner of grade 5 or above (the youngest) who has a guardian."""
     held = [u for name in ("director", "teacher") if (u := existing.get(name))]
     for user in held:
         grant = user.grants.select_related("unit").first()
@@ -124,7 +124,7 @@ def _pick_school(existing: dict[str, User]) -> tuple[Unit, Person, Person]:
                         person__guardians__guardian__user__isnull=True,
                     )
                 )
-                .order_by("-grade", "person__iin")
+                .order_by("grade", "person__iin")  # grade 5: under 16, shows the MFA exemption
                 .first()
             )
             if enrolment is None:
