@@ -23,6 +23,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from . import mfa
 
@@ -69,8 +70,10 @@ class MfaRequiredMiddleware:
 def _is_allowed(request: HttpRequest, view_func: Any) -> bool:
     path = request.path_info
     if path.startswith(API_PREFIX):
-        # A bearer token is its own credential, judged by the API's authentication.
-        return path.rstrip("/") in API_SETUP_PATHS or "HTTP_AUTHORIZATION" in request.META
+        # A bearer token is its own credential, judged by the API's authentication (which never
+        # falls back to the session when one is presented). Any other scheme is no credential.
+        bearer = request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("bearer ")
+        return path.rstrip("/") in API_SETUP_PATHS or bearer
     module = getattr(view_func, "__module__", "") or ""
     name = getattr(view_func, "__name__", "")
     return module.startswith(ALLOWED_VIEW_MODULES) or name in ALLOWED_VIEW_NAMES
@@ -138,7 +141,5 @@ def _setup_required_response(request: HttpRequest) -> HttpResponse:
         )
     target = reverse("mfa_activate_totp")
     if getattr(request, "htmx", False):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = target
-        return response
+        return HttpResponseClientRedirect(target)
     return HttpResponseRedirect(target)

@@ -80,6 +80,10 @@ def test_g5_11_web_and_api_send_an_account_without_mfa_to_setup(learner_without_
     assert fragment["HX-Redirect"] == SETUP_URL
     assert api.status_code == 403
     assert api.json()["code"] == "mfa_setup_required"
+    # a made-up Authorization header does not get the session past the check
+    basic = client.get(f"{API}/people", HTTP_AUTHORIZATION="Basic eDp5")
+    assert basic.status_code == 403
+    assert basic.json()["code"] == "mfa_setup_required"
     # while what the setup needs stays reachable
     assert client.get(reverse("mfa_index")).status_code == 200
     assert client.get(f"{API}/mfa").json()["setup_required"] is True
