@@ -20,6 +20,8 @@ The national education platform's API: the hierarchy, people and their relations
   capability on an object you can see answers 403.
 * **Lists**: `{"items", "next_cursor"}`; pass `cursor=<next_cursor>` for the next page, `limit` up
   to 200.
+* **MFA** (G-5.11): a session whose account has no authenticator (and no under-16 exemption) gets
+  403 `mfa_setup_required` everywhere but `GET /mfa`, `POST /mfa/totp/secret` and `POST /mfa/totp`.
 """
 
 api = NinjaAPI(

@@ -454,3 +454,64 @@ def test_g5_12_wrong_mfa_code_at_sign_in_is_journaled(db: Any) -> None:
     assert done.status_code == 302
     assert client.get(reverse("web:home")).status_code == 200
     assert FailedAccess.objects.filter(reason="bad_mfa_code").count() == 1
+
+
+# -- allauth's own web flows, journaled through its signals ------------------------------------
+
+
+def _web_sign_in(user: Any) -> Client:
+    """Password, code, then the password again (allauth asks before changing MFA)."""
+    client = Client()
+    client.post(reverse("account_login"), {"login": user.username, "password": PASSWORD})
+    client.post(reverse("mfa_authenticate"), {"code": f.mfa_code(user)})
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    return client
+
+
+def test_g5_11_exempt_learner_turns_the_app_off_on_the_web(family: Any) -> None:
+    # given the parent's consent and the learner signed in on the web
+    _post(_signed_in(family.parent_user), "/mfa/exemptions", {"child_id": str(family.learner.pk)})
+    learner = _web_sign_in(family.learner_user)
+
+    # when the learner turns the app off
+    response = learner.post(reverse("mfa_deactivate_totp"))
+
+    # then allauth removes it with the recovery codes, the journal has both, and pages still open
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(user=family.learner_user).exists()
+    removed = _actions(mfa.AUTHENTICATOR_REMOVED)
+    assert sorted(r.before["type"] for r in removed) == ["recovery_codes", "totp"]
+    assert learner.get(reverse("web:home")).status_code == 200
+
+
+def test_g5_11_recovery_codes_made_on_the_web_are_journaled(
+    db: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    user = f.make_user("keeper")
+    client = _web_sign_in(user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("mfa_generate_recovery_codes"))
+
+    assert response.status_code == 302
+    (record,) = _actions(mfa.RECOVERY_CODES_REGENERATED)
+    assert record.actor_id == user.pk and record.after["type"] == "recovery_codes"
+
+
+def test_g5_11_web_refuses_to_remove_the_last_security_key(db: Any) -> None:
+    # given an account whose only second factor is a security key
+    user = f.make_user("keyholder", mfa=False)
+    key = Authenticator.objects.create(
+        user=user, type=Authenticator.Type.WEBAUTHN, data={"name": "USB", "credential": {}}
+    )
+    client = Client()
+    client.force_login(user)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+
+    # when they remove it
+    response = client.post(reverse("mfa_remove_webauthn", args=[key.pk]), follow=True)
+
+    # then it stays, with the policy's message
+    assert Authenticator.objects.filter(pk=key.pk).exists()
+    assert str(mfa.MfaRequired.default_message)[:40] in response.content.decode()
+    assert not _actions(mfa.AUTHENTICATOR_REMOVED)
