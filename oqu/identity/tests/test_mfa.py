@@ -495,7 +495,8 @@ def test_g5_11_recovery_codes_made_on_the_web_are_journaled(
 
     assert response.status_code == 302
     (record,) = _actions(mfa.RECOVERY_CODES_REGENERATED)
-    assert record.actor_id == user.pk and record.after["type"] == "recovery_codes"
+    assert record.actor_id == user.pk
+    assert record.after["type"] == "recovery_codes"
 
 
 def test_g5_11_web_refuses_to_remove_the_last_security_key(db: Any) -> None:
