@@ -24,7 +24,7 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, validate_totp_code
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -124,18 +124,28 @@ def _has_grants(user: Any) -> bool:
     )
 
 
+def _refusal(*, staff: bool, birth_date: dt.date, enrolled: bool, day: dt.date) -> str | None:
+    """The rule itself, on facts already read: staff, then age, then being a learner."""
+    if staff:
+        return "staff"
+    if day >= sixteenth_birthday(birth_date):
+        return "age_limit"
+    if not enrolled:
+        return "not_learner"
+    return None
+
+
 def exemption_refusal_for_person(person: Person | None, day: dt.date | None = None) -> str | None:
     """Why this person can never be exempted on `day`, or None when a consent could exempt them."""
     day = day or timezone.localdate()
     if person is None:
         return "no_person"
-    if _is_staff_person(person, day):
-        return "staff"
-    if day >= sixteenth_birthday(person.birth_date):
-        return "age_limit"
-    if not Enrolment.objects.filter(person=person, end_date__isnull=True).exists():
-        return "not_learner"
-    return None
+    return _refusal(
+        staff=_is_staff_person(person, day),
+        birth_date=person.birth_date,
+        enrolled=Enrolment.objects.filter(person=person, end_date__isnull=True).exists(),
+        day=day,
+    )
 
 
 def exemption_refusal_for(user: Any, day: dt.date | None = None) -> str | None:
@@ -204,36 +214,85 @@ class ChildExemption:
 
 
 def children_for_consent(actor: Actor) -> list[ChildExemption]:
-    """The actor's own children (active guardianship), with what the exemption page needs."""
+    """The actor's own children (active guardianship), with what the exemption page needs.
+
+    A fixed number of queries however many children: the facts the policy needs are annotated
+    and the consents in force are read in one query.
+    """
     if actor.is_anonymous or not actor.person_id:
         return []
+    from oqu.access.models import Grant
+
     day = timezone.localdate()
-    children = (
+    now = timezone.now()
+    children = list(
         Person.objects.filter(
             guardians__guardian_id=actor.person_id, guardians__end_date__isnull=True
         )
         .select_related("user")
+        .annotate(
+            employed=Exists(
+                Employment.objects.filter(
+                    person=OuterRef("pk"), end_date__isnull=True, start_date__lte=day
+                )
+            ),
+            enrolled=Exists(Enrolment.objects.filter(person=OuterRef("pk"), end_date__isnull=True)),
+            granted=Exists(
+                Grant.objects.filter(user__person=OuterRef("pk"), valid_from__lte=now).filter(
+                    Q(valid_to__isnull=True) | Q(valid_to__gt=now)
+                )
+            ),
+        )
         .distinct()
         .order_by("birth_date", "id")
     )
+    in_force = _consents_in_force([c.pk for c in children], day)
     rows = []
     for child in children:
         account = getattr(child, "user", None)
-        refusal = (
-            exemption_refusal_for(account, day)
-            if account is not None
-            else exemption_refusal_for_person(child, day)
+        staff_account = account is not None and (
+            account.is_staff or account.is_superuser or child.granted
         )
         rows.append(
             ChildExemption(
                 child=child,
                 has_account=account is not None,
-                refusal=refusal,
-                consent=consent_in_force(child, day),
+                refusal=_refusal(
+                    staff=staff_account or child.employed,
+                    birth_date=child.birth_date,
+                    enrolled=child.enrolled,
+                    day=day,
+                ),
+                consent=in_force.get(child.pk),
                 sixteenth_birthday=sixteenth_birthday(child.birth_date),
             )
         )
     return rows
+
+
+def _consents_in_force(person_ids: list[Any], day: dt.date) -> dict[Any, Consent]:
+    """The consent in force for each of `person_ids` (its giver still an active guardian)."""
+    links = set(
+        Guardianship.objects.filter(child_id__in=person_ids, end_date__isnull=True).values_list(
+            "guardian_id", "child_id"
+        )
+    )
+    found: dict[Any, Consent] = {}
+    candidates = (
+        Consent.objects.filter(
+            subject_id__in=person_ids,
+            purpose=EXEMPTION_PURPOSE,
+            revoked_at__isnull=True,
+            given_at__date__lte=day,
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        .select_related("given_by", "subject")
+        .order_by("-given_at")
+    )
+    for consent in candidates:
+        if (consent.given_by_id, consent.subject_id) in links:
+            found.setdefault(consent.subject_id, consent)
+    return found
 
 
 def child_for_consent(actor: Actor, child_id: Any) -> Person:

@@ -516,3 +516,36 @@ def test_g5_11_web_refuses_to_remove_the_last_security_key(db: Any) -> None:
     assert Authenticator.objects.filter(pk=key.pk).exists()
     assert str(mfa.MfaRequired.default_message)[:40] in response.content.decode()
     assert not _actions(mfa.AUTHENTICATOR_REMOVED)
+
+
+def test_g5_11_children_list_costs_the_same_for_one_child_and_for_four(
+    family: Any, org_tree: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    parent = _signed_in(family.parent_user)
+    _post(parent, "/mfa/exemptions", {"child_id": str(family.learner.pk)})
+
+    def count() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = parent.get(f"{API}/mfa/children")
+        assert response.status_code == 200
+        return len(queries), len(response.json())
+
+    one = count()
+    for n, birth in enumerate((dt.date(2013, 1, 1), dt.date(2014, 2, 2), dt.date(2009, 3, 3))):
+        child = f.make_person("Серікұлы", f"Бала{n}", birth, "M")
+        f.enrol(child, org_tree.school_a1, grade=5 + n)
+        f.guard(family.parent, child, "mother")
+        f.make_user(f"child-{n}", person=child)
+        _post(parent, "/mfa/exemptions", {"child_id": str(child.pk)})
+    four = count()
+
+    assert one[1] == 1
+    assert four[1] == 4
+    assert one[0] == four[0]
+    rows = {r["full_name"]: r for r in parent.get(f"{API}/mfa/children").json()}
+    assert rows["Серікұлы Бала2"]["refusal"] == "age_limit"
+    assert rows["Серікұлы Бала2"]["consent"] is None
+    assert rows["Серікұлы Бала0"]["consent"]["given_by_name"] == "Серікова Айгүл"
