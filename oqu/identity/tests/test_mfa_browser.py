@@ -1,11 +1,13 @@
 """Sign-in with MFA in real headless Chromium (G-5.11, G-5.12): the code step, the forced setup of
-the authenticator app, and a passkey added and used through Chromium's virtual authenticator.
+the authenticator app, a passkey added and used through Chromium's virtual authenticator, and a
+parent's consent that lets their child under 16 sign in without a second factor.
 
 The TOTP codes are computed here (RFC 6238, `factories.totp_now`), not taken from allauth.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from typing import Any
@@ -16,6 +18,7 @@ from django.utils import translation
 
 from oqu.audit.models import ActionRecord, FailedAccess
 from oqu.identity import mfa
+from oqu.kernel.models import Consent
 from oqu.tests import factories as f
 from oqu.web.tests.test_browser import reference_data  # noqa: F401 (autouse fixture)
 
@@ -150,3 +153,40 @@ def test_g5_11_passkey_added_and_used_at_sign_in_in_chromium(page: Any, live_ser
     # then they are in without a code
     page.wait_for_url(f"{base}/")
     assert page.get_by_test_id("user-name").is_visible()
+
+
+def test_g5_11_parent_consents_and_the_child_signs_in_without_a_code_in_chromium(
+    page: Any, live_server: Any
+) -> None:
+    # given a school, a learner of 14 without an authenticator, and their mother with one
+    district = f.make_unit(f.region("75"), "district", "Алмалы ауданы")
+    school = f.make_unit(district, "organization", "№ 15 мектеп", "school")
+    child = f.make_person("Серікұлы", "Нұрлан", dt.date(2012, 3, 4), "M")
+    mother = f.make_person("Серікова", "Айгүл", dt.date(1985, 6, 7), "F")
+    f.enrol(child, school, grade=8)
+    f.guard(mother, child, "mother")
+    mother_user = f.make_user("mother", person=mother)
+    f.make_user("child", person=child, mfa=False)
+    page.set_default_timeout(TIMEOUT_MS)
+    base = live_server.url
+
+    # when the mother signs in (password and code) and gives her consent on the children's page
+    password_step(page, base, "mother")
+    code_step(page, f.mfa_code(mother_user))
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}/accounts/2fa/")
+    page.get_by_role("link", name=kk("Children's sign-in")).click()
+    row = page.get_by_test_id("mfa-child")
+    assert row.get_by_text("Серікұлы Нұрлан").is_visible()
+    row.get_by_role("button", name=kk("Give consent")).click()
+    page.get_by_role("button", name=kk("Withdraw consent")).wait_for()
+    consent = Consent.objects.get(subject=child)
+    assert consent.given_by == mother
+    assert consent.valid_until == dt.date(2028, 3, 3)
+
+    # then the child signs in with the password alone and reaches the platform
+    page.context.clear_cookies()
+    password_step(page, base, "child")
+    page.wait_for_url(f"{base}/")
+    assert page.get_by_test_id("user-name").is_visible()
+    assert ActionRecord.objects.filter(action=mfa.EXEMPTION_USED).count() == 1
