@@ -549,3 +549,33 @@ def test_g5_11_children_list_costs_the_same_for_one_child_and_for_four(
     assert rows["Серікұлы Бала2"]["refusal"] == "age_limit"
     assert rows["Серікұлы Бала2"]["consent"] is None
     assert rows["Серікұлы Бала0"]["consent"]["given_by_name"] == "Серікова Айгүл"
+
+
+def test_g5_11_a_bearer_token_is_no_way_around_mfa(family: Any, learner_without_mfa: Any) -> None:
+    from django.utils import timezone
+    from oauth2_provider.models import AccessToken, Application
+
+    application = Application.objects.create(
+        name="school-app",
+        client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_PASSWORD,
+    )
+
+    def bearer(user: Any) -> dict[str, str]:
+        AccessToken.objects.get_or_create(
+            user=user,
+            application=application,
+            token=f"token-{user.username}",
+            defaults={"expires": timezone.now() + dt.timedelta(hours=1), "scope": "read write"},
+        )
+        return {"HTTP_AUTHORIZATION": f"Bearer token-{user.username}"}
+
+    # a token of an account without MFA and without exemption is refused
+    refused = Client().get(f"{API}/people", **bearer(learner_without_mfa))
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "mfa_setup_required"
+    # a token of an account with the app passes
+    assert Client().get(f"{API}/people", **bearer(family.parent_user)).status_code == 200
+    # and so does the learner's token once the parent has consented
+    _post(_signed_in(family.parent_user), "/mfa/exemptions", {"child_id": str(family.learner.pk)})
+    assert Client().get(f"{API}/people", **bearer(learner_without_mfa)).status_code == 200
