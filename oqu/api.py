@@ -9,6 +9,7 @@ from oqu.audit.dbms_api import router as dbms_router
 from oqu.audit.journal_api import router as journal_router
 from oqu.identity.api import router as identity_router
 from oqu.ops.api import router as ops_router
+from oqu.identity.mfa_api import router as mfa_router
 from oqu.orgs.api import router as orgs_router
 from oqu.people.api import router as people_router
 from oqu.people.restricted_api import router as restricted_router
@@ -26,6 +27,8 @@ The national education platform's API: the hierarchy, people and their relations
   capability on an object you can see answers 403.
 * **Lists**: `{"items", "next_cursor"}`; pass `cursor=<next_cursor>` for the next page, `limit` up
   to 200.
+* **MFA** (G-5.11): a session whose account has no authenticator (and no under-16 exemption) gets
+  403 `mfa_setup_required` everywhere but `GET /mfa`, `POST /mfa/totp/secret` and `POST /mfa/totp`.
 """
 
 api = NinjaAPI(
@@ -48,3 +51,4 @@ api.add_router("", journal_router)
 api.add_router("", restricted_router)
 api.add_router("", sso_router)
 api.add_router("", registration_router)
+api.add_router("", mfa_router)

@@ -63,6 +63,16 @@ class InsufficientScope(Forbidden):
     default_message = gettext_lazy("The access token does not allow this operation.")
 
 
+class MfaSetupRequired(Forbidden):
+    """A token of an account that must still set MFA up (G-5.11): a token is no way around it."""
+
+    code = "mfa_setup_required"
+    default_message = gettext_lazy(
+        "Two-factor authentication is required for your account. Turn on the authenticator app "
+        "to continue."
+    )
+
+
 class BearerAuth(HttpBearer):
     """OAuth2 access tokens issued by the platform's provider (django-oauth-toolkit, /o/token/).
 
@@ -102,6 +112,10 @@ class BearerAuth(HttpBearer):
                 Actor(user=user), f"api.{needed}", "", "", "insufficient_scope"
             )
             raise error
+        from oqu.identity.mfa import setup_required
+
+        if setup_required(user):
+            raise MfaSetupRequired()
         request.user = user
         _apply_account_language(request, user)
         return user

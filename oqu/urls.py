@@ -13,6 +13,7 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("oqu.identity.urls")),  # before allauth: its password change page is ours
+    path("", include("oqu.identity.mfa_urls")),  # before allauth: guards a key's removal
     path("accounts/", include("allauth.urls")),
     path("o/token/", ProtectedTokenView.as_view(), name="oauth2_token_protected"),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),

@@ -54,6 +54,9 @@ class DemoAccount:
     language: str
     organization: str
     person: str
+    totp_secret: str = ""
+    recovery_codes: tuple[str, ...] = ()
+    mfa_exemption_until: dt.date | None = None
 
 
 def _active(qs: Any) -> Any:
@@ -88,7 +91,7 @@ def _staff(org: Unit, position: str) -> Person:
 
 
 def _pick_school(existing: dict[str, User]) -> tuple[Unit, Person, Person]:
-    """A school with a teacher, and a learner of grade 5 or above who has a guardian."""
+    """A school with a teacher, and a learner of grade 5 or above (the youngest) who has a guardian."""
     held = [u for name in ("director", "teacher") if (u := existing.get(name))]
     for user in held:
         grant = user.grants.select_related("unit").first()
@@ -121,7 +124,7 @@ def _pick_school(existing: dict[str, User]) -> tuple[Unit, Person, Person]:
                         person__guardians__guardian__user__isnull=True,
                     )
                 )
-                .order_by("-grade", "person__iin")
+                .order_by("grade", "person__iin")  # grade 5: under 16, shows the MFA exemption
                 .first()
             )
             if enrolment is None:
@@ -213,10 +216,63 @@ def ensure_demo_accounts() -> list[DemoAccount]:
                     user=user, role=roles[role_code], unit=unit, valid_from=valid_from
                 )
             existing[username] = user
-    return [_describe(existing[username], role_code) for username, role_code, _, _ in ACCOUNTS]
+    second_factors = {username: _ensure_second_factor(user) for username, user in existing.items()}
+    return [
+        _describe(existing[username], role_code, second_factors[username])
+        for username, role_code, _, _ in ACCOUNTS
+    ]
 
 
-def _describe(user: User, role_code: str) -> DemoAccount:
+@dataclass(frozen=True)
+class SecondFactor:
+    totp_secret: str = ""
+    recovery_codes: tuple[str, ...] = ()
+    exemption_until: dt.date | None = None
+
+
+def _ensure_second_factor(user: User) -> SecondFactor:
+    """MFA is required for every account (G-5.11): give each demo account the authenticator app.
+
+    The demo learner, when under 16, shows the exemption instead: the demo parent's consent is
+    recorded for them (as a parent would from the consent page), so they sign in with the
+    password alone. Set-up of a demonstration, like the grants: not journaled.
+    """
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from allauth.mfa.utils import decrypt
+
+    from oqu.identity import mfa
+    from oqu.kernel import consents
+
+    if user.username == "learner" and user.person is not None:
+        consent = mfa.exemption_for(user)
+        parent = Person.objects.filter(
+            wards__child=user.person, wards__end_date__isnull=True, user__username="parent"
+        ).first()
+        if consent is None and parent is not None and mfa.exemption_refusal_for(user) is None:
+            consent = consents.consent_record(
+                subject=user.person,
+                given_by=parent,
+                purpose=mfa.EXEMPTION_PURPOSE,
+                valid_until=mfa.exemption_last_day(user.person.birth_date),
+                recorded_by=parent.user,
+            )
+        if consent is not None and not mfa.has_active_authenticator(user):
+            return SecondFactor(exemption_until=consent.valid_until)
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is None:
+        totp = TOTP.activate(user, generate_totp_secret()).instance
+    codes = Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).first()
+    if codes is None:
+        codes = RecoveryCodes.activate(user).instance
+    return SecondFactor(
+        totp_secret=decrypt(totp.data["secret"]),
+        recovery_codes=tuple(codes.wrap().get_unused_codes()),
+    )
+
+
+def _describe(user: User, role_code: str, second: SecondFactor | None = None) -> DemoAccount:
     person = user.person
     if role_code in RELATION_ROLES and person is not None:
         enrolment = (
@@ -242,6 +298,9 @@ def _describe(user: User, role_code: str) -> DemoAccount:
         language=user.language,
         organization=organization,
         person=person.full_name(user.language) if person else "",
+        totp_secret=second.totp_secret if second else "",
+        recovery_codes=second.recovery_codes if second else (),
+        mfa_exemption_until=second.exemption_until if second else None,
     )
 
 
@@ -261,4 +320,23 @@ def format_table(accounts: list[DemoAccount]) -> str:
         )
         if n == 0:
             lines.append("  ".join("-" * width for width in widths) + "  " + "-" * 12)
+    return "\n".join(lines) + "\n\n" + format_second_factors(accounts)
+
+
+def format_second_factors(accounts: list[DemoAccount]) -> str:
+    """The TOTP secret (type it into an authenticator app) and recovery codes of each account."""
+    width = max(len(a.username) for a in accounts)
+    lines = [
+        "Two-factor authentication (G-5.11): add the secret to an authenticator app "
+        "(e.g. `oathtool --totp -b SECRET`), or type one of the recovery codes (each works once)."
+    ]
+    for a in accounts:
+        if a.mfa_exemption_until:
+            detail = (
+                "no second factor: exempt (learner under 16) on the demo parent's consent, "
+                f"valid until {a.mfa_exemption_until.isoformat()}"
+            )
+        else:
+            detail = f"TOTP secret {a.totp_secret}  recovery codes {' '.join(a.recovery_codes)}"
+        lines.append(f"{a.username.ljust(width)}  {detail}")
     return "\n".join(lines)

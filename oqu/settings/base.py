@@ -69,6 +69,8 @@ MIDDLEWARE = [
     # After LocaleMiddleware, so its messages are in the request's language.
     "oqu.apikit.ApiFallbackErrorsMiddleware",
     "oqu.identity.password_middleware.PasswordChangeRequiredMiddleware",
+    # MFA before anything else (G-5.11): after authentication, sessions and the request context.
+    "oqu.identity.mfa_middleware.MfaRequiredMiddleware",
 ]
 CSRF_FAILURE_VIEW = "oqu.web.views.csrf_failure"
 
@@ -158,7 +160,12 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_ADAPTER = "oqu.identity.adapters.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# MFA for every account, with the under-16 exemption (G-5.11): see oqu/identity/mfa.py.
+MFA_ADAPTER = "oqu.identity.mfa_adapter.MfaAdapter"
+MFA_FORMS = {"authenticate_webauthn": "oqu.identity.mfa_adapter.SignInWebAuthnForm"}
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False  # only dev/test serve plain http on localhost
+MFA_TOTP_TOLERANCE = 1  # one 30-second step either side: phone clocks drift
 
 OAUTH2_PROVIDER = {
     "SCOPES": {"read": _("Read data"), "write": _("Change data")},

@@ -20,3 +20,5 @@ from .base import OAUTH2_PROVIDER  # noqa: E402
 
 if not OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"]:
     OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"] = dev_key(VAR_DIR)
+# WebAuthn over plain http on localhost (never in production).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

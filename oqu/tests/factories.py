@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
+import hmac
 import itertools
+import struct
+import time
 import uuid
 from typing import Any
 
@@ -70,12 +75,74 @@ def make_person(
 
 
 def make_user(
-    username: str, *, person: Person | None = None, language: str = "kk", **extra: Any
+    username: str,
+    *,
+    person: Person | None = None,
+    language: str = "kk",
+    mfa: bool = True,
+    **extra: Any,
 ) -> User:
+    """A user with the test password and, unless `mfa=False`, an authenticator app (G-5.11).
+
+    MFA is required for every account, so by default the user can sign in and pass the
+    enforcement middleware; `mfa_code(user)` gives the code to type at the sign-in step.
+    """
     user = User.objects.create_user(
         username=username, password="Passw0rd!-test", language=language, person=person, **extra
     )
+    if mfa:
+        give_totp(user)
     return user
+
+
+def give_totp(user: User) -> str:
+    """Turn the authenticator app on for `user` (with recovery codes); return its secret."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+    return secret
+
+
+def totp_secret(user: User) -> str:
+    from allauth.mfa.models import Authenticator
+
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    return str(authenticator.data["secret"])
+
+
+def totp_now(secret: str, *, steps_ahead: int = 0) -> str:
+    """The RFC 6238 code of `secret` now (computed here, independently of allauth)."""
+    key = base64.b32decode(secret, casefold=True)
+    counter = int(time.time()) // 30 + steps_ahead
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+_codes_handed_out: dict[Any, set[str]] = {}
+
+
+def mfa_code(user: User) -> str:
+    """A code that passes `user`'s sign-in step now.
+
+    allauth refuses a TOTP code used once already (replay), so when the current code was handed
+    out before, an unused recovery code is returned instead.
+    """
+    from allauth.mfa.models import Authenticator
+
+    code = totp_now(totp_secret(user))
+    handed_out = _codes_handed_out.setdefault(user.pk, set())
+    if code not in handed_out:
+        handed_out.add(code)
+        return code
+    codes = Authenticator.objects.get(user=user, type=Authenticator.Type.RECOVERY_CODES)
+    unused = [c for c in codes.wrap().get_unused_codes() if c not in handed_out]
+    handed_out.add(unused[0])
+    return str(unused[0])
 
 
 def grant(user: User, role_code: str, unit: Unit, **extra: Any) -> Grant:

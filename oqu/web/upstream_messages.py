@@ -42,6 +42,10 @@ MESSAGES = (
     gettext_noop(
         "You cannot activate two-factor authentication until you have verified your email address."
     ),
+    # allauth.mfa: the name a new passkey or security key is given by default (G-5.11)
+    gettext_noop("Master key"),
+    gettext_noop("Backup key"),
+    gettext_noop("Key nr. {number}"),
 )
 
 PLURAL_MESSAGES = (

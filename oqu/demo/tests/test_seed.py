@@ -18,6 +18,7 @@ from oqu.access.models import Grant
 from oqu.demo import accounts
 from oqu.demo import generator as g
 from oqu.demo import names as n
+from oqu.identity import mfa
 from oqu.identity.models import User
 from oqu.kernel.identifiers import parse_iin, validate_bin
 from oqu.orgs.models import AttributeValue, Unit
@@ -255,6 +256,15 @@ def test_g6_demo_accounts_are_bound_to_their_places_and_log_in(client):
     assert all(u.person_id for u in users.values())
     for username in users:
         assert client.login(username=username, password=accounts.DEMO_PASSWORD)
+    # every account has the authenticator app, its secret and codes printed (G-5.11), except the
+    # learner (grade 5, under 16), exempt on the demo parent's consent
+    second_factors = out.split("Two-factor authentication (G-5.11)")[1].splitlines()
+    lines = {line.split()[0]: line for line in second_factors[1:] if line.strip()}
+    assert mfa.exemption_for(users["learner"]).given_by == users["parent"].person
+    assert "exempt" in lines["learner"]
+    for username in set(users) - {"learner"}:
+        assert f"TOTP secret {totp_secret_of(users[username])}" in lines[username]
+        assert len(lines[username].split("recovery codes ")[1].split()) == 10
 
     # running again lists the same accounts and duplicates nothing
     grants = Grant.objects.count()
@@ -262,6 +272,12 @@ def test_g6_demo_accounts_are_bound_to_their_places_and_log_in(client):
     assert again.split("Demo accounts")[1] == out.split("Demo accounts")[1]
     assert User.objects.count() == len(users)
     assert Grant.objects.count() == grants
+
+
+def totp_secret_of(user: User) -> str:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.get(user=user, type="totp").data["secret"]
 
 
 @pytest.mark.django_db

@@ -18,6 +18,7 @@ from django.utils import translation
 
 from oqu.access.reference import load_roles
 from oqu.access.scope import actor_for
+from oqu.identity.models import User
 from oqu.orgs.reference import load_regions, load_types_and_attributes
 from oqu.orgs.services import attribute_value_set
 from oqu.tests import factories as f
@@ -79,10 +80,14 @@ def build_district() -> District:
 
 
 def sign_in(page: Any, base_url: str, username: str) -> None:
+    """Password, then the code of the user's authenticator app (G-5.11)."""
     page.goto(f"{base_url}/")
     page.locator("#id_login").fill(username)
     page.locator("#id_password").fill(PASSWORD)
     page.locator('[data-testid="login-form"] button[type="submit"]').click()
+    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
+    page.locator("#id_code").fill(f.mfa_code(User.objects.get(username=username)))
+    page.locator("form[action$='/2fa/authenticate/'] button[type='submit']").first.click()
     page.wait_for_url(f"{base_url}/")
 
 

@@ -510,11 +510,12 @@ def test_g17_kazakh_is_the_default_language_of_the_login_page() -> None:
 
 def test_g17_language_of_the_account_applies_at_login(db: Any) -> None:
     # given an account that chose Russian, and a browser without a language cookie
-    f.make_user("reader", language="ru")
+    reader = f.make_user("reader", language="ru")
     client = Client()
 
-    # when the user signs in
-    response = client.post(reverse("account_login"), {"login": "reader", "password": PASSWORD})
+    # when the user signs in (password, then the code of the authenticator app: G-5.11)
+    client.post(reverse("account_login"), {"login": "reader", "password": PASSWORD})
+    response = client.post(reverse("mfa_authenticate"), {"code": f.mfa_code(reader)})
 
     # then the cookie carries the account's language and pages come in Russian
     assert response.status_code == 302
