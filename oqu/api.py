@@ -8,13 +8,13 @@ from oqu.audit.api import router as audit_router
 from oqu.audit.dbms_api import router as dbms_router
 from oqu.audit.journal_api import router as journal_router
 from oqu.identity.api import router as identity_router
-from oqu.ops.api import router as ops_router
 from oqu.identity.mfa_api import router as mfa_router
+from oqu.ops.api import router as ops_router
 from oqu.orgs.api import router as orgs_router
 from oqu.people.api import router as people_router
 from oqu.people.restricted_api import router as restricted_router
-from oqu.sso.api import router as sso_router
 from oqu.registration.api import router as registration_router
+from oqu.sso.api import router as sso_router
 
 DESCRIPTION = """
 The national education platform's API: the hierarchy, people and their relations, roles and grants.
