@@ -16,7 +16,6 @@ urlpatterns = [
     path("", include("oqu.identity.mfa_urls")),  # before allauth: guards a key's removal
     path("accounts/", include("allauth.urls")),
     path("o/token/", ProtectedTokenView.as_view(), name="oauth2_token_protected"),
-    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("o/", include("oqu.sso.provider_urls", namespace="oauth2_provider")),
     path("", include("oqu.sso.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

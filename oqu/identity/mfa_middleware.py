@@ -30,6 +30,10 @@ from . import mfa
 API_PREFIX = "/api/"
 # What an API client needs to set MFA up (not the consent endpoints: a parent needs MFA first).
 API_SETUP_PATHS = ("/api/v1/mfa", "/api/v1/mfa/totp/secret", "/api/v1/mfa/totp")
+# The first-login password change comes before MFA setup (G-5.9): a one-time password is changed
+# first, then the authenticator is set up with the account's own password.
+API_PASSWORD_PATHS = ("/api/v1/accounts/me", "/api/v1/accounts/me/password")
+PASSWORD_VIEWS = {("oqu.identity.views", "password_change"), ("oqu.identity.views", "invitation")}
 SESSION_EXEMPTION_KEY = "oqu_mfa_exemption_journaled"
 SESSION_CHECKED_KEY = "oqu_mfa_checked"
 RECHECK_SECONDS = 300
@@ -73,10 +77,14 @@ def _is_allowed(request: HttpRequest, view_func: Any) -> bool:
         # A bearer token is its own credential, judged by the API's authentication (which never
         # falls back to the session when one is presented). Any other scheme is no credential.
         bearer = request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("bearer ")
-        return path.rstrip("/") in API_SETUP_PATHS or bearer
+        return path.rstrip("/") in (*API_SETUP_PATHS, *API_PASSWORD_PATHS) or bearer
     module = getattr(view_func, "__module__", "") or ""
     name = getattr(view_func, "__name__", "")
-    return module.startswith(ALLOWED_VIEW_MODULES) or name in ALLOWED_VIEW_NAMES
+    return (
+        module.startswith(ALLOWED_VIEW_MODULES)
+        or name in ALLOWED_VIEW_NAMES
+        or (module, name) in PASSWORD_VIEWS
+    )
 
 
 def _recently_checked(request: HttpRequest, user: Any) -> bool:

@@ -384,7 +384,9 @@ def test_g5_9_api_answers_403_password_change_required_until_changed(school, log
     assert weak.json()["code"] == "password_invalid"
     assert good.status_code == 200
     assert good.json()["must_change_password"] is False
-    assert user.get(f"{API}/people").status_code == 200
+    # the password obligation is gone; the account must now set MFA up (G-5.11)
+    after = user.get(f"{API}/people")
+    assert (after.status_code, after.json()["code"]) == (403, "mfa_setup_required")
 
 
 def test_g5_9_bearer_token_of_an_account_that_must_change_gets_403(school, login):

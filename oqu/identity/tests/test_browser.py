@@ -75,11 +75,10 @@ def test_g5_9_first_login_in_the_browser_leads_to_the_password_change(
     page.locator("#id_password2").fill(NEW_PASSWORD)
     page.locator("main form button[type='submit']").click()
 
-    # then the start page opens, signed in, and the obligation is gone
-    page.wait_for_url(f"{base}/")
-    assert page.get_by_test_id("user-name").is_visible()
+    # then the obligation is gone and the next step is setting up MFA (G-5.11)
+    page.wait_for_url(re.compile(r"/accounts/2fa/totp/activate/$"))
     page.goto(f"{base}/people/")
-    assert page.url == f"{base}/people/"
+    page.wait_for_url(re.compile(r"/accounts/2fa/totp/activate/$"))
     account = User.objects.get(username="aigul")
     assert not account.must_change_password
     assert account.check_password(NEW_PASSWORD)

@@ -14,7 +14,9 @@ from django.utils import translation
 
 from oqu.identity.models import User
 from oqu.identity.services import check_password_policy, one_time_password
+from oqu.kernel.crypto import new_key_entry
 from oqu.kernel.errors import ValidationError
+from oqu.sso.keys import _generate_pem
 from oqu.tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -80,9 +82,13 @@ def test_g5_9_one_time_passwords_pass_the_policy_and_differ(holder):
         check_password_policy(password, holder)
 
 
-def test_g5_9_production_settings_hash_with_argon2_or_pbkdf2(monkeypatch):
-    # given the production settings module (its secret comes from the environment)
+def test_g5_9_production_settings_hash_with_argon2_or_pbkdf2(monkeypatch, tmp_path):
+    # given the production settings module (its secrets come from the environment)
     monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 50)
+    monkeypatch.setenv("OQU_FIELD_KEYS", new_key_entry("prod1"))
+    signing_key = tmp_path / "oidc.pem"
+    signing_key.write_text(_generate_pem(), encoding="ascii")
+    monkeypatch.setenv("OQU_OIDC_RSA_PRIVATE_KEY_FILE", str(signing_key))
     prod = importlib.import_module("oqu.settings.prod")
     hashers = prod.PASSWORD_HASHERS
     # then new passwords are hashed with Argon2, and PBKDF2 hashes of older accounts still verify

@@ -96,8 +96,9 @@ def test_g5_9_first_login_forces_the_password_change_through_the_web(school, log
         },
     )
     assert accepted.status_code == 302
-    # then the user stays signed in and pages open
-    assert user.get("/").status_code == 200
+    # then the user stays signed in and is led on to set up MFA (G-5.11), the password done
+    following = user.get("/")
+    assert (following.status_code, following["Location"]) == (302, "/accounts/2fa/totp/activate/")
     account = User.objects.get(person=school.parent)
     assert account.check_password("Көктем-жаңбыры-77")
     assert not account.must_change_password
@@ -119,7 +120,8 @@ def test_g5_9_invitation_page_sets_the_first_password(school, login):
     assert done.status_code == 302
     assert anonymous.get(path).status_code == 400
     assert anonymous.login(username="aigul", password="Көктем-жаңбыры-77")
-    assert anonymous.get("/").status_code == 200
+    # signed in with the new password, the next step is MFA setup (G-5.11)
+    assert anonymous.get("/")["Location"] == "/accounts/2fa/totp/activate/"
 
 
 def _create_with_password(web: Client, person: Any) -> str:

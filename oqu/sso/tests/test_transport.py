@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from oqu.kernel.crypto import new_key_entry
 from oqu.sso.keys import _generate_pem
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -40,6 +41,7 @@ def prod_env(tmp_path_factory: Any) -> dict[str, str]:
             "DJANGO_ALLOWED_HOSTS": "oqu.edu.kz",
             "DATABASE_URL": f"sqlite:///{folder / 'prod.sqlite3'}",
             "OQU_OIDC_RSA_PRIVATE_KEY_FILE": str(key),
+            "OQU_FIELD_KEYS": new_key_entry("prod1"),
         }
     )
     return env
