@@ -178,3 +178,17 @@ def guard(guardian: Person, child: Person, kind: str = "mother") -> Guardianship
     return Guardianship.objects.create(
         guardian=guardian, child=child, kind=kind, start_date=dt.date(2012, 5, 17)
     )
+
+
+def sign_in_through_forms(client: Any, username: str, password: str = "Passw0rd!-test") -> Any:
+    """Sign in through the login form and, when the account has MFA, its code step (G-5.11).
+
+    Returns the last response: a redirect once the whole sign-in has succeeded.
+    """
+    from django.urls import reverse
+
+    response = client.post("/accounts/login/", {"login": username, "password": password})
+    if response.status_code == 302 and response["Location"] == reverse("mfa_authenticate"):
+        user = User.objects.get(username__iexact=username)
+        response = client.post(response["Location"], {"code": mfa_code(user)})
+    return response

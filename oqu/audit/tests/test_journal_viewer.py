@@ -299,10 +299,7 @@ def test_g5_13_a_successful_sign_in_is_journaled_in_the_users_organization(
     org_tree, user_with_role
 ):
     user = user_with_role("school_teacher", org_tree.school_a1)
-    client = Client()
-    response = client.post(
-        "/accounts/login/", {"login": user.username, "password": "Passw0rd!-test"}
-    )
+    response = f.sign_in_through_forms(Client(), user.username)
     assert response.status_code == 302
     login = ActionRecord.objects.get(action="identity.login")
     assert (login.actor, login.organization_id, login.ip) == (

@@ -39,9 +39,9 @@ def _fresh_rate_limit_cache():
 
 
 def sign_in(username: str, ip: str = "198.51.100.20") -> Any:
-    return Client(REMOTE_ADDR=ip, HTTP_USER_AGENT="OquTest/1.0").post(
-        "/accounts/login/", {"login": username, "password": PASSWORD}
-    )
+    """The whole sign-in: password, then the MFA code."""
+    client = Client(REMOTE_ADDR=ip, HTTP_USER_AGENT="OquTest/1.0")
+    return f.sign_in_through_forms(client, username, PASSWORD)
 
 
 def _kinds(response: Any) -> list[str]:

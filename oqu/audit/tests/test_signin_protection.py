@@ -19,6 +19,7 @@ from oauth2_provider.models import Application
 
 from oqu.audit import journal, lockout
 from oqu.audit.models import ActionRecord, FailedAccess, SecurityEvent, SignInLock
+from oqu.identity.models import User
 from oqu.kernel.context import RequestInfo, reset_request_info, set_request_info
 from oqu.kernel.models import RuleSet
 from oqu.tests import factories as f
@@ -38,10 +39,17 @@ def _fresh_rate_limit_cache():
 
 
 def attempt(username: str, password: str, ip: str = USER_IP) -> Any:
-    """One sign-in through the allauth form from `ip`, in a fresh browser."""
-    return Client(REMOTE_ADDR=ip, HTTP_USER_AGENT=USER_AGENT).post(
-        LOGIN, {"login": username, "password": password}
-    )
+    """One sign-in through the allauth form from `ip`, in a fresh browser.
+
+    A password the form accepts leads to the MFA step (G-5.11), completed here with the account's
+    current code, so that the answer is the end of the whole sign-in.
+    """
+    client = Client(REMOTE_ADDR=ip, HTTP_USER_AGENT=USER_AGENT)
+    response = client.post(LOGIN, {"login": username, "password": password})
+    if response.status_code == 302 and response["Location"] == reverse("mfa_authenticate"):
+        user = User.objects.get(username__iexact=username)
+        response = client.post(response["Location"], {"code": f.mfa_code(user)})
+    return response
 
 
 def signed_in(response: Any) -> bool:
