@@ -11,6 +11,7 @@ from django.apps import apps as django_apps
 from oqu.access.reference import load_roles
 from oqu.orgs.reference import load_regions, load_types_and_attributes
 from oqu.tests import factories as f
+from oqu.web.tests.test_browser import sign_in
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -49,11 +50,7 @@ def test_g5_13_g5_15_journal_picker_and_usage_chart_in_chromium(page: Any, live_
     page.set_default_timeout(TIMEOUT_MS)
     for user in (deputy, director):
         page.context.clear_cookies()
-        page.goto(f"{base}/")
-        page.locator("#id_login").fill(user.username)
-        page.locator("#id_password").fill(PASSWORD)
-        page.locator('[data-testid="login-form"] button[type="submit"]').click()
-        page.wait_for_url(f"{base}/")
+        sign_in(page, base, user.username)
 
     # when the director finds the deputy by name in the picker (HTMX) and shows the journal
     page.goto(f"{base}/audit/journal/")
