@@ -693,7 +693,12 @@ def link_request_confirm(*, actor: Actor, link_request_id: Any) -> LinkRequest:
 
 @transaction.atomic
 def link_request_reject(*, actor: Actor, link_request_id: Any, reason: str) -> LinkRequest:
-    """The child's organization rejects the request, saying why (the parent is told)."""
+    """The child's organization rejects the request, saying why (the parent is told).
+
+    The request is looked up in the actor's scope first: someone else's request answers 404
+    whatever the form holds.
+    """
+    link, _child = _locked_for_decision(actor, link_request_id)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
@@ -701,7 +706,6 @@ def link_request_reject(*, actor: Actor, link_request_id: Any, reason: str) -> L
             code="reason_required",
             fields={"reason": ["required"]},
         )
-    link, _child = _locked_for_decision(actor, link_request_id)
     _decide(
         link,
         status=LinkRequest.Status.REJECTED,

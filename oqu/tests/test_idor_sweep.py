@@ -15,27 +15,35 @@ added to the fixture.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import openpyxl
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from oqu.access import scope
 from oqu.api import api
+from oqu.audit import usage
 from oqu.audit.models import ActionRecord
 from oqu.orgs import services as org_services
 from oqu.people import services as people_services
+from oqu.registration import services as registration_services
 from oqu.tests import factories as f
 
 API_PREFIX = "/api/v1"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Detail endpoints that the fixture's ids cannot reach, with the reason.
 NOT_REACHED_BY_FIXTURE: dict[str, str] = {
     "/api/v1/regions/{region_id}": "regions are public reference data; B is a school",
     "/api/v1/roles/{role_id}": "roles are reference data shared by every organization",
+    "/api/v1/ops/integrity-checks/{check_id}": "platform level: the platform administrator's only",
+    "/api/v1/sso/clients/{client_id}": "platform level: the platform administrator's only",
 }
 # URL namespaces that are not domain pages (sign-in screens, OAuth endpoints, admin, the API).
 SKIPPED_URL_PREFIXES = ("api/", "accounts/", "o/", "admin/", "i18n/")
@@ -71,6 +79,22 @@ def world(org_tree: Any, family: Any, user_with_role: Any) -> World:
     teacher_user = f.make_user("b-teacher", person=teacher)
     teacher_grant = f.grant(teacher_user, "school_teacher", tree.school_b1)
     parent_user = f.make_user("b-parent", person=parent)
+
+    # A parent of B asking to be linked to B's learner, and a usage report B's head saved.
+    claimant = f.make_person("Иванов", "Сергей", dt.date(1983, 3, 3), "M")
+    claimant_user = f.make_user("b-claimant", person=claimant)
+    link = registration_services.link_request_create(
+        actor=scope.actor_for(claimant_user), child_iin=learner.iin, kind="father"
+    )
+    report = usage.usage_report_save(
+        actor=head,
+        name="B",
+        grouping="subsystem",
+        date_from=dt.date(2026, 1, 1),
+        date_to=dt.date(2026, 12, 31),
+    )
+    w.b_insiders.append(claimant_user)
+    _own(w, claimant, claimant_user, link, report)
 
     # Changes through the services, so that B owns history and journal rows too.
     people_services.person_change(actor=head, person=learner, first_name_ru="Пётр Иванович")
@@ -160,6 +184,20 @@ API_DETAILS = [op for op in API_OPERATIONS if op.method == "get" and op.params]
 API_WRITES = [op for op in API_OPERATIONS if op.method != "get" and op.params]
 
 
+def _text(response: Any) -> str:
+    """The response as text; a spreadsheet download as the text of all its cells."""
+    if response.get("Content-Type", "").startswith(XLSX) and response.status_code == 200:
+        book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+        return "\n".join(
+            str(value)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+    return response.content.decode()
+
+
 def _leaked(body: str, world: World, probed: str = "") -> set[str]:
     """B's ids named in `body`, apart from the probed id itself (pages echo their own URL)."""
     return {pk for pk in world.b_ids if pk in body and pk != probed}
@@ -186,7 +224,8 @@ def test_g5_10_sweep_covers_every_detail_endpoint_of_the_api():
 def test_g5_10_b_head_reaches_every_probed_detail_endpoint(world: World):
     """Positive control: each detail probe can hit an existing object of B (else it proves nothing).
 
-    B's insiders are its school director and its district head (districts are seen from above).
+    B's insiders are its school director, its district head (districts are seen from above) and a
+    parent of B who asked to be linked to a learner (the request is the parent's).
     """
     clients = [_client(user) for user in world.b_insiders]
     unreached = []
@@ -195,7 +234,7 @@ def test_g5_10_b_head_reaches_every_probed_detail_endpoint(world: World):
             continue
         if not any(c.get(op.url(pk)).status_code == 200 for c in clients for pk in world.b_ids):
             unreached.append(op.path)
-    assert unreached == [], "add objects of these endpoints to the sweep's fixture"
+    assert unreached == [], f"add objects of these endpoints to the fixture: {unreached}"
 
 
 @pytest.mark.django_db
@@ -205,7 +244,7 @@ def test_g5_10_lists_never_name_an_object_of_another_organization(world: World):
         for op in API_LISTS:
             response = client.get(op.path, {"limit": 200})
             assert response.status_code < 500, (who, op.path)
-            assert _leaked(response.content.decode(), world) == set(), (who, op.path)
+            assert _leaked(_text(response), world) == set(), (who, op.path)
 
 
 @pytest.mark.django_db
@@ -216,7 +255,7 @@ def test_g5_10_details_of_another_organization_answer_404(world: World):
             for pk in sorted(world.b_ids):
                 response = client.get(op.url(pk))
                 assert response.status_code == 404, (who, op.path, pk, response.status_code)
-                assert _leaked(response.content.decode(), world, pk) == set(), (who, op.path)
+                assert _leaked(_text(response), world, pk) == set(), (who, op.path)
 
 
 @pytest.mark.django_db
@@ -229,13 +268,17 @@ def test_g5_10_writes_on_another_organizations_objects_change_nothing(world: Wor
             response = getattr(client, op.method)(op.url(pk), {}, content_type="application/json")
             # 422: the body is checked before any lookup, so nothing about B is revealed either.
             assert response.status_code in (404, 422), (op.method, op.path, pk)
-            assert _leaked(response.content.decode(), world, pk) == set(), (op.method, op.path)
+            assert _leaked(_text(response), world, pk) == set(), (op.method, op.path)
     assert ActionRecord.objects.count() == journal_before
 
 
 @pytest.mark.django_db
 def test_g5_10_web_pages_of_another_organizations_objects_answer_404(world: World):
-    """GET pages answer 404; POST-only actions (revoke, …) answer 404 to a POST and change nothing."""
+    """GET pages answer 404; POST-only actions (revoke, release, …) answer a POST and change nothing.
+
+    Every answer about B's object is the answer about a missing id: 404 on a page B's head
+    reaches, or the same 403 a user without the capability gets for any id at all.
+    """
     routes = _web_detail_routes()
     assert routes, "the web UI has UUID-addressed pages"
     head = _client(world.b_head)
@@ -250,16 +293,20 @@ def test_g5_10_web_pages_of_another_organizations_objects_answer_404(world: Worl
     }
     assert reached, "B's head reaches B's pages"
     journal_before = ActionRecord.objects.count()
+    missing = str(uuid.uuid4())
+
+    def call(client: Client, route: Operation, pk: str) -> Any:
+        if route.path in post_only:
+            return client.post(route.url(pk), {})
+        return client.get(route.url(pk))
+
     for who, user in world.probers.items():
         client = _client(user)
         for route in routes:
+            as_missing = call(client, route, missing).status_code
+            assert as_missing in (403, 404), (who, route.path)
             for pk in sorted(world.b_ids):
-                if route.path in post_only:
-                    response = client.post(route.url(pk), {})
-                else:
-                    response = client.get(route.url(pk))
-                assert response.status_code in (403, 404), (who, route.path, pk)
-                if route.path in reached or route.path in post_only:
-                    assert response.status_code == 404, (who, route.path, pk)
-                assert _leaked(response.content.decode(), world, pk) == set(), (who, route.path)
+                response = call(client, route, pk)
+                assert response.status_code == as_missing, (who, route.path, pk)
+                assert _leaked(_text(response), world, pk) == set(), (who, route.path)
     assert ActionRecord.objects.count() == journal_before

@@ -469,6 +469,14 @@ def test_g5_7_api_flow_register_then_link_then_confirm(
     assert created.status_code == 201
     parent = Client()
     assert parent.login(username=parent_iin, password="Saryarka-Tau-1990")
+    # a new account sets its authenticator app up first (G-5.11), over the API as well
+    secret = parent.post("/api/v1/mfa/totp/secret").json()["secret"]
+    activated = parent.post(
+        "/api/v1/mfa/totp",
+        {"secret": secret, "code": f.totp_now(secret)},
+        content_type="application/json",
+    )
+    assert activated.status_code == 201
     with django_capture_on_commit_callbacks(execute=True):
         link = parent.post(
             f"{API}/links",
