@@ -180,13 +180,15 @@ def guard(guardian: Person, child: Person, kind: str = "mother") -> Guardianship
     )
 
 
-def sign_in_through_forms(client: Any, username: str, password: str = "Passw0rd!-test") -> Any:
+def sign_in_through_forms(client: Any, username: str, password: str = "") -> Any:
     """Sign in through the login form and, when the account has MFA, its code step (G-5.11).
 
-    Returns the last response: a redirect once the whole sign-in has succeeded.
+    Returns the last response: a redirect once the whole sign-in has succeeded. Without a
+    password, the one `make_user` gives.
     """
     from django.urls import reverse
 
+    password = password or "Passw0rd!-test"  # noqa: S105 - the test accounts' password
     response = client.post("/accounts/login/", {"login": username, "password": password})
     if response.status_code == 302 and response["Location"] == reverse("mfa_authenticate"):
         user = User.objects.get(username__iexact=username)
