@@ -82,6 +82,11 @@ JOBS: tuple[Job, ...] = (
         every=timedelta(minutes=1),
     ),
     Job(
+        name="audit.verify_journal_chains",
+        task_path="oqu.audit.tasks.verify_journal_chains",
+        daily_at=time(2, 30),
+    ),
+    Job(
         name="ops.integrity_check",
         task_path="oqu.ops.tasks.integrity_check",
         every=timedelta(hours=1),

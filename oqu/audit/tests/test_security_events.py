@@ -24,6 +24,7 @@ from oqu.audit import journal
 from oqu.audit.models import SecurityEvent
 from oqu.audit.tests.test_chain import _sql_id, append_only_trigger_disabled
 from oqu.kernel.errors import Forbidden
+from oqu.kernel.schedule import JOBS
 from oqu.notifications.models import Notification
 from oqu.tests import factories as f
 
@@ -229,3 +230,21 @@ def test_g5_20_viewer_query_count_does_not_grow_with_rows(db, org_tree):
             kind="grant", summary=f"g{n}", organization_id=org_tree.school_b1.pk
         )
     assert queries() == few
+
+
+def test_g5_16_the_daily_job_verifies_the_chains_and_reports_a_break(org_tree):
+    root = f.make_user("platform-root", is_superuser=True)
+    rows = [
+        journal.record(actor=root, action="people.person.change", target=org_tree.school_a1)
+        for _ in range(2)
+    ]
+    job = next(job for job in JOBS if job.name == "audit.verify_journal_chains")
+    assert job.task().call() == 0
+    assert not SecurityEvent.objects.filter(kind="integrity_failure").exists()
+    with append_only_trigger_disabled() as cursor:
+        cursor.execute(
+            "UPDATE audit_actionrecord SET action = 'x' WHERE id = %s", [_sql_id(rows[1].pk)]
+        )
+    assert job.task().call() == 1
+    event = SecurityEvent.objects.get(kind="integrity_failure")
+    assert (event.details["broken_seq"], event.details["reason"]) == (2, "altered")
