@@ -143,6 +143,34 @@ def _check_end_date(start_date: dt.date, end_date: dt.date) -> None:
         )
 
 
+def _new_person(
+    iin: str,
+    names: dict[str, str],
+    birth_date: dt.date | None,
+    sex: str | None,
+    *,
+    history_user: Any = None,
+) -> Person:
+    """Validate and store a new person; a duplicate IIN (even a concurrent one) is a Conflict."""
+    iin = (iin or "").strip()
+    _check_sex(sex)
+    identity = _identity_from_iin(iin, birth_date, sex)
+    _check_names(names)
+    try:
+        with transaction.atomic():
+            person = Person(iin=iin, **{k: (v or "").strip() for k, v in names.items()}, **identity)
+            if history_user is not None:
+                person._history_user = history_user
+            person.save()
+    except IntegrityError:
+        raise Conflict(
+            _("A person with this IIN is already registered."),
+            code="iin_duplicate",
+            fields={"iin": ["duplicate"]},
+        ) from None
+    return person
+
+
 @transaction.atomic
 def person_register(
     *,
@@ -160,35 +188,20 @@ def person_register(
 ) -> Person:
     """Register a person by IIN for an organization that will enrol or employ them (MAP-PASS)."""
     scope.require(actor, "people.person.manage", organization)
-    iin = (iin or "").strip()
-    _check_sex(sex)
-    identity = _identity_from_iin(iin, birth_date, sex)
-    values = {
-        "last_name_kk": last_name_kk,
-        "first_name_kk": first_name_kk,
-        "middle_name_kk": middle_name_kk,
-        "last_name_ru": last_name_ru,
-        "first_name_ru": first_name_ru,
-        "middle_name_ru": middle_name_ru,
-    }
-    _check_names(values)
-    if Person.objects.filter(iin=iin).exists():
-        raise Conflict(
-            _("A person with this IIN is already registered."),
-            code="iin_duplicate",
-            fields={"iin": ["duplicate"]},
-        )
-    try:
-        with transaction.atomic():
-            person = Person(iin=iin, **{k: v.strip() for k, v in values.items()}, **identity)
-            person._history_user = actor.user
-            person.save()
-    except IntegrityError:
-        raise Conflict(
-            _("A person with this IIN is already registered."),
-            code="iin_duplicate",
-            fields={"iin": ["duplicate"]},
-        ) from None
+    person = _new_person(
+        iin,
+        {
+            "last_name_kk": last_name_kk,
+            "first_name_kk": first_name_kk,
+            "middle_name_kk": middle_name_kk,
+            "last_name_ru": last_name_ru,
+            "first_name_ru": first_name_ru,
+            "middle_name_ru": middle_name_ru,
+        },
+        birth_date,
+        sex,
+        history_user=actor.user,
+    )
     journal.record(
         actor=actor,
         action="people.person.register",
@@ -454,31 +467,19 @@ def person_register_self(
     sent to the phone. The journal row is written by that caller once the account exists, so it
     names the new account as the actor.
     """
-    iin = (iin or "").strip()
-    _check_sex(sex)
-    identity = _identity_from_iin(iin, birth_date, sex)
-    values = {
-        "last_name_kk": last_name_kk,
-        "first_name_kk": first_name_kk,
-        "middle_name_kk": middle_name_kk,
-        "last_name_ru": last_name_ru,
-        "first_name_ru": first_name_ru,
-        "middle_name_ru": middle_name_ru,
-    }
-    _check_names(values)
-    try:
-        with transaction.atomic():
-            person = Person(
-                iin=iin, **{k: (v or "").strip() for k, v in values.items()}, **identity
-            )
-            person.save()
-    except IntegrityError:
-        raise Conflict(
-            _("A person with this IIN is already registered."),
-            code="iin_duplicate",
-            fields={"iin": ["duplicate"]},
-        ) from None
-    return person
+    return _new_person(
+        iin,
+        {
+            "last_name_kk": last_name_kk,
+            "first_name_kk": first_name_kk,
+            "middle_name_kk": middle_name_kk,
+            "last_name_ru": last_name_ru,
+            "first_name_ru": first_name_ru,
+            "middle_name_ru": middle_name_ru,
+        },
+        birth_date,
+        sex,
+    )
 
 
 def person_snapshot(person: Person) -> dict[str, Any]:
