@@ -303,18 +303,32 @@ def account_change(
         account.email = _clean_email(email)
     if language is not None:
         account.language = _clean_language(language)
-    old, new = journal.changed(before, journal.snapshot(account, JOURNALED_FIELDS))
-    if new:
+    if journal.changed(before, journal.snapshot(account, JOURNALED_FIELDS))[1]:
         account.save()
-        journal.record(
-            actor=actor,
-            action="identity.account.change",
-            target=account,
-            organization_id=_home_organization_id(account.person),
-            before=old,
-            after=new,
-        )
+        _journal_change(actor, "identity.account.change", account, before)
     return account
+
+
+def _journal_change(
+    actor: Actor,
+    action: str,
+    account: User,
+    before: dict[str, Any],
+    *,
+    organization_id: Any = None,
+    **facts: Any,
+) -> None:
+    """Journal the account's changed fields (never password material) and the action's facts,
+    on the chain of the organization the account's person belongs to."""
+    old, new = journal.changed(before, journal.snapshot(account, JOURNALED_FIELDS))
+    journal.record(
+        actor=actor,
+        action=action,
+        target=account,
+        organization_id=organization_id or _home_organization_id(account.person),
+        before=old,
+        after={**new, **facts},
+    )
 
 
 @transaction.atomic
@@ -332,15 +346,7 @@ def account_block(*, actor: Actor, account: User, reason: str = "") -> User:
     _end_sessions(account)
     account.save()
     tokens = revoke_api_tokens(account)
-    old, new = journal.changed(before, journal.snapshot(account, JOURNALED_FIELDS))
-    journal.record(
-        actor=actor,
-        action="identity.account.block",
-        target=account,
-        organization_id=_home_organization_id(account.person),
-        before=old,
-        after={**new, "tokens_revoked": tokens},
-    )
+    _journal_change(actor, "identity.account.block", account, before, tokens_revoked=tokens)
     return account
 
 
@@ -355,15 +361,7 @@ def account_unblock(*, actor: Actor, account: User) -> User:
     account.blocked_at = None
     account.blocked_reason = ""
     account.save()
-    old, new = journal.changed(before, journal.snapshot(account, JOURNALED_FIELDS))
-    journal.record(
-        actor=actor,
-        action="identity.account.unblock",
-        target=account,
-        organization_id=_home_organization_id(account.person),
-        before=old,
-        after=new,
-    )
+    _journal_change(actor, "identity.account.unblock", account, before)
     return account
 
 
@@ -396,14 +394,14 @@ def account_delete(*, actor: Actor, account: User) -> User:
     _end_sessions(account)
     account.save()
     tokens = revoke_api_tokens(account)
-    old, new = journal.changed(before, journal.snapshot(account, JOURNALED_FIELDS))
-    journal.record(
-        actor=actor,
-        action="identity.account.delete",
-        target=account,
+    _journal_change(
+        actor,
+        "identity.account.delete",
+        account,
+        before,
         organization_id=organization_id,
-        before=old,
-        after={**new, "grants_ended": grants_ended, "tokens_revoked": tokens},
+        grants_ended=grants_ended,
+        tokens_revoked=tokens,
     )
     return account
 
