@@ -163,7 +163,10 @@ ACCOUNT_LOGOUT_ON_GET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # MFA for every account, with the under-16 exemption (G-5.11): see oqu/identity/mfa.py.
 MFA_ADAPTER = "oqu.identity.mfa_adapter.MfaAdapter"
-MFA_FORMS = {"authenticate_webauthn": "oqu.identity.mfa_adapter.SignInWebAuthnForm"}
+MFA_FORMS = {
+    "authenticate": "oqu.identity.mfa_adapter.SignInCodeForm",
+    "authenticate_webauthn": "oqu.identity.mfa_adapter.SignInWebAuthnForm",
+}
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False  # only dev/test serve plain http on localhost
 MFA_TOTP_TOLERANCE = 1  # one 30-second step either side: phone clocks drift
 

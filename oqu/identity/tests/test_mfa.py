@@ -579,3 +579,22 @@ def test_g5_11_a_bearer_token_is_no_way_around_mfa(family: Any, learner_without_
     # and so does the learner's token once the parent has consented
     _post(_signed_in(family.parent_user), "/mfa/exemptions", {"child_id": str(family.learner.pk)})
     assert Client().get(f"{API}/people", **bearer(learner_without_mfa)).status_code == 200
+
+
+def test_g5_12_wrong_codes_lock_the_mfa_step_too(db: Any) -> None:
+    """A password thief guessing codes is locked out like one guessing passwords."""
+    # given an account past the password step, from one address
+    user = f.make_user("guessed")
+    client = Client(HTTP_USER_AGENT="pytest-browser/1.0")
+    client.post(reverse("account_login"), {"login": "guessed", "password": PASSWORD})
+
+    # when wrong codes reach the pair limit (5 from one address)
+    for _ in range(5):
+        client.post(reverse("mfa_authenticate"), {"code": _wrong_code(user)})
+
+    # then even the right code is refused while the lock holds, and the refusal is journaled
+    refused = client.post(reverse("mfa_authenticate"), {"code": f.mfa_code(user)})
+    assert refused.status_code == 200
+    assert 'data-testid="user-name"' not in refused.content.decode()
+    assert FailedAccess.objects.filter(reason="locked", action="identity.mfa").count() == 1
+    assert client.get(reverse("web:home")).status_code == 302
