@@ -97,6 +97,8 @@ class GradingRules:
     year_rounding: Rounding = Rounding.HALF_UP
     ungraded_grades: frozenset[int] = frozenset({1})
     max_soch_per_class_day: int = 3
+    soch_not_on_last_day_of_quarter: bool = True
+    soch_not_with_sor_same_subject: bool = True
 
     def __post_init__(self) -> None:
         _check_weights(self.weights)
@@ -164,6 +166,12 @@ def grading_rules_from_values(
             year_rounding=Rounding((rounding or {}).get("year_mark", "half_up")),
             ungraded_grades=frozenset(int(g) for g in (ungraded_grades or (1,))),
             max_soch_per_class_day=int((soch_schedule or {}).get("max_per_class_day", 3)),
+            soch_not_on_last_day_of_quarter=bool(
+                (soch_schedule or {}).get("not_on_last_day_of_quarter", True)
+            ),
+            soch_not_with_sor_same_subject=bool(
+                (soch_schedule or {}).get("not_with_sor_same_subject", True)
+            ),
         )
     except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
         raise _error(
@@ -445,13 +453,16 @@ def summative_schedule_violations(
         if event.kind is not Group.SOCH:
             continue
         soch_by_class_day[(event.class_ref, event.day)].append(event)
-        if event.day in quarter_last_days:
+        if rules.soch_not_on_last_day_of_quarter and event.day in quarter_last_days:
             violations.append(
                 ScheduleViolation(
                     "soch_on_last_day_of_quarter", event.day, event.class_ref, (event.ref,)
                 )
             )
-        if sor_keys[(event.class_ref, event.subject_ref, event.day)]:
+        if (
+            rules.soch_not_with_sor_same_subject
+            and sor_keys[(event.class_ref, event.subject_ref, event.day)]
+        ):
             violations.append(
                 ScheduleViolation("soch_same_day_as_sor", event.day, event.class_ref, (event.ref,))
             )
