@@ -194,7 +194,16 @@ class Work:
     max_points: Decimal
 
 
+def _is_finite_number(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, Decimal) and value.is_finite())
+
+
 def validate_work(work: Work) -> None:
+    if not (_is_finite_number(work.earned) and _is_finite_number(work.max_points)):
+        # Floats are refused on purpose: a mark near a threshold must not depend on binary rounding.
+        raise _error("points_not_a_number", _("Points must be whole or decimal numbers."))
     if work.max_points <= 0:
         raise _error("max_points_not_positive", _("The maximum points of a work must be positive."))
     if work.earned < 0:
@@ -226,7 +235,7 @@ def is_graded(grade: int, rules: GradingRules) -> bool:
 
 @dataclass(frozen=True)
 class _Ratio:
-    """num / den with integral Decimals, den > 0; exact."""
+    """num / den as finite Decimals (half points allowed), den > 0; kept unevaluated, hence exact."""
 
     num: Decimal
     den: Decimal

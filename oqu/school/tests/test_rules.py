@@ -294,6 +294,9 @@ def test_sec27_8_grade_1_gets_no_marks():
         (work(-1, 20), "points_negative"),
         (work(0, 0), "max_points_not_positive"),
         (work(0, -5), "max_points_not_positive"),
+        (Work(7.5, D(10)), "points_not_a_number"),  # type: ignore[arg-type]
+        (Work(D("NaN"), D(10)), "points_not_a_number"),
+        (Work(D(1), D("Infinity")), "points_not_a_number"),
     ],
 )
 def test_sec27_8_invalid_points_are_refused_with_a_code(sor, code):
