@@ -146,12 +146,12 @@ def test_sec27_8_exact_threshold_is_reached_without_rounding_error():
     rules = make_rules(
         weights={FO: D(1), SOR: D(1), SOCH: D(1)}, percent_rounding=Rounding.NONE, weight_table={}
     )
-    # Equal thirds of 75, 90 and 90 %: exactly 85 %.
+    # (66.66... + 100 + 88.33...) / 3 is exactly 85 %; summing rounded decimals could miss it.
     result = quarter_result(
         grade=9,
-        fo_marks=[7, 8],  # 75 %
-        sor_works=[work(27, 30)],  # 90 %
-        soch_works=[work(9, 10)],  # 90 %
+        fo_marks=[7, 7, 6],  # 20/30 = 66.66... %
+        sor_works=[work(10, 10)],  # 100 %
+        soch_works=[work(53, 60)],  # 88.33... %
         rules=rules,
     )
     assert result is not None
