@@ -475,11 +475,11 @@ def subgroup_create(*, actor: Actor, school_class: SchoolClass, name: str) -> Su
 
 
 @transaction.atomic
-def subgroup_set_learners(*, actor: Actor, subgroup: Subgroup, learners: list[Person]) -> Subgroup:
+def subgroup_set_learners(*, actor: Actor, subgroup: Subgroup, learner_ids: list[Any]) -> Subgroup:
     """Replace the subgroup's learners; each must be an active learner of the class."""
     school_class = subgroup.school_class
     scope.require(actor, CLASS_MANAGE, subgroup.organization, target=subgroup)
-    ids = {p.pk for p in learners}
+    ids = set(learner_ids)
     active = set(
         ClassMembership.objects.filter(
             school_class=school_class, end_date__isnull=True, person_id__in=ids
@@ -492,7 +492,7 @@ def subgroup_set_learners(*, actor: Actor, subgroup: Subgroup, learners: list[Pe
             fields={"learner_ids": [str(i) for i in sorted(ids - active, key=str)]},
         )
     before = sorted(str(i) for i in subgroup.learners.values_list("pk", flat=True))
-    subgroup.learners.set(learners)
+    subgroup.learners.set(list(ids))
     journal.record(
         actor=actor,
         action="school.subgroup.learners",
