@@ -54,14 +54,24 @@ def make_year(org: Any, name: str = "2025-2026") -> AcademicYear:
     )
     for number, (start, end) in enumerate(QUARTERS, start=1):
         StudyPeriod.objects.create(
-            organization=org, year=year, kind="quarter", number=number, start_date=start, end_date=end
+            organization=org,
+            year=year,
+            kind="quarter",
+            number=number,
+            start_date=start,
+            end_date=end,
         )
     return year
 
 
 def make_class(year: AcademicYear, grade: int, letter: str, **extra: Any) -> SchoolClass:
     return SchoolClass.objects.create(
-        organization=year.organization, year=year, grade=grade, letter=letter, language="kk", **extra
+        organization=year.organization,
+        year=year,
+        grade=grade,
+        letter=letter,
+        language="kk",
+        **extra,
     )
 
 
@@ -89,8 +99,12 @@ def school(org_tree: Any) -> SchoolWorld:
     class_5a = make_class(year, 5, "А", homeroom_teacher=teacher)
     return SchoolWorld(
         year=year,
-        math=Subject.objects.create(organization=org, code="MATH", name_kk="Математика", name_ru="Математика"),
-        kazakh=Subject.objects.create(organization=org, code="KAZ", name_kk="Қазақ тілі", name_ru="Казахский язык"),
+        math=Subject.objects.create(
+            organization=org, code="MATH", name_kk="Математика", name_ru="Математика"
+        ),
+        kazakh=Subject.objects.create(
+            organization=org, code="KAZ", name_kk="Қазақ тілі", name_ru="Казахский язык"
+        ),
         class_5a=class_5a,
         class_5b=make_class(year, 5, "Ә"),
         teacher=teacher,

@@ -132,7 +132,9 @@ def test_sec_27_4_transfer_expel_history_never_overwritten(school, director):
     assert again.status_code == 409
 
 
-def test_sec_27_4_transfer_out_then_other_school_enrols(school, org_tree, user_with_role, login, director):
+def test_sec_27_4_transfer_out_then_other_school_enrols(
+    school, org_tree, user_with_role, login, director
+):
     out = _post(
         director,
         f"/school/memberships/{school.membership.pk}/transfer-out",
@@ -224,7 +226,9 @@ def test_sec_27_4_teacher_of_another_school_gets_404(school, org_tree, user_with
 
 
 def test_sec_27_4_subgroups_hold_only_learners_of_the_class(school, director):
-    group = _post(director, f"/school/classes/{school.class_5a.pk}/subgroups", {"name": "Ағылшын 1"})
+    group = _post(
+        director, f"/school/classes/{school.class_5a.pk}/subgroups", {"name": "Ағылшын 1"}
+    )
     assert group.status_code == 201, group.json()
     group_id = group.json()["id"]
     outsider = f.make_person("Бөтен", "Бала", D(2014, 1, 1), "M")
@@ -269,7 +273,12 @@ def test_sec_27_4_assignment_of_employed_teacher_to_class_subject(school, direct
 
 @pytest.mark.parametrize(
     "path",
-    ["/school/classes", "/school/memberships", "/school/assignments", "/school/classes/{c}/learners"],
+    [
+        "/school/classes",
+        "/school/memberships",
+        "/school/assignments",
+        "/school/classes/{c}/learners",
+    ],
 )
 def test_sec_27_3_lists_constant_queries(school, org_tree, user_with_role, login, path):
     org = org_tree.school_a1

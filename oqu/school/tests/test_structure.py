@@ -45,7 +45,12 @@ def test_sec_27_6_director_creates_year_with_quarters_and_vacation(org_tree, use
     vacation = _post(
         api,
         f"/school/years/{year_id}/vacations",
-        {"name_kk": "Күзгі демалыс", "name_ru": "Осенние каникулы", "start_date": "2026-10-26", "end_date": "2026-11-01"},
+        {
+            "name_kk": "Күзгі демалыс",
+            "name_ru": "Осенние каникулы",
+            "start_date": "2026-10-26",
+            "end_date": "2026-11-01",
+        },
     )
     assert vacation.status_code == 201, vacation.json()
     detail = api.get(f"{API}/school/years/{year_id}").json()
@@ -61,10 +66,20 @@ def test_sec_27_6_period_overlap_and_bounds_are_refused_in_both_languages(
 ):
     api = login(user_with_role("school_deputy_director", school.year.organization))
     url = f"/school/years/{school.year.pk}/periods"
-    outside = {"kind": "half_year", "number": 1, "start_date": "2025-08-25", "end_date": "2025-12-26"}
+    outside = {
+        "kind": "half_year",
+        "number": 1,
+        "start_date": "2025-08-25",
+        "end_date": "2025-12-26",
+    }
     overlap = {"kind": "quarter", "number": 1, "start_date": "2025-09-01", "end_date": "2025-10-24"}
     StudyPeriod.objects.filter(year=school.year, number=1).delete()
-    overlap_q2 = {"kind": "quarter", "number": 1, "start_date": "2025-09-01", "end_date": "2025-11-05"}
+    overlap_q2 = {
+        "kind": "quarter",
+        "number": 1,
+        "start_date": "2025-09-01",
+        "end_date": "2025-11-05",
+    }
     response = _post(api, url, outside)
     assert response.status_code == 400
     assert response.json()["code"] == "outside_year"
@@ -112,7 +127,12 @@ def test_sec_27_6_vacation_cannot_overlap_a_quarter(school, user_with_role, logi
     response = _post(
         api,
         f"/school/years/{school.year.pk}/vacations",
-        {"name_kk": "Демалыс", "name_ru": "Каникулы", "start_date": "2025-10-20", "end_date": "2025-10-31"},
+        {
+            "name_kk": "Демалыс",
+            "name_ru": "Каникулы",
+            "start_date": "2025-10-20",
+            "end_date": "2025-10-31",
+        },
     )
     assert response.status_code == 400
     assert response.json()["code"] == "vacation_overlaps_period"
@@ -175,7 +195,12 @@ def test_sec_27_7_curriculum_hours_in_half_steps(school, user_with_role, login):
     response = _post(
         api,
         f"/school/years/{school.year.pk}/curriculum",
-        {"subject_id": str(school.math.pk), "grade": 5, "part": "invariant", "hours_per_week": "1.3"},
+        {
+            "subject_id": str(school.math.pk),
+            "grade": 5,
+            "part": "invariant",
+            "hours_per_week": "1.3",
+        },
         method="put",
     )
     assert response.status_code == 400
@@ -189,7 +214,12 @@ def test_sec_27_6_teacher_views_structure_but_cannot_change_it(school, login):
     response = _post(
         api,
         f"/school/years/{school.year.pk}/vacations",
-        {"name_kk": "Демалыс", "name_ru": "Каникулы", "start_date": "2025-10-27", "end_date": "2025-11-02"},
+        {
+            "name_kk": "Демалыс",
+            "name_ru": "Каникулы",
+            "start_date": "2025-10-27",
+            "end_date": "2025-11-02",
+        },
     )
     assert response.status_code == 403
 
@@ -202,9 +232,7 @@ def test_sec_27_6_other_school_teacher_gets_404(school, org_tree, user_with_role
 
 
 @pytest.mark.parametrize("path", ["/school/years", "/school/subjects"])
-def test_sec_27_6_structure_lists_constant_queries(
-    school, org_tree, user_with_role, login, path
-):
+def test_sec_27_6_structure_lists_constant_queries(school, org_tree, user_with_role, login, path):
     from oqu.school.models import Subject
     from oqu.school.tests.conftest import make_year
 
