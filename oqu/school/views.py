@@ -16,6 +16,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -340,7 +341,7 @@ def class_card(request: HttpRequest, class_id: UUID) -> HttpResponse:
         "can_manage": actor.can_at(services.CLASS_MANAGE, organization.path),
         "graduation": school_class.grade in services.GRADUATION_GRADES,
         "language": _language(),
-        "today": dt.date.today().isoformat(),
+        "today": timezone.localdate().isoformat(),
     }
     return render(request, "school/class_card.html", context)
 

@@ -87,7 +87,8 @@ def test_sec_27_4_enrol_creates_school_enrolment_and_history_row(school, directo
     )
     assert response.json()["start_move"] == "enrolled"
     record = ActionRecord.objects.get(action="school.learner.enrolled")
-    assert record.before is None and record.after["start_date"] == "2025-09-15"
+    assert record.before is None
+    assert record.after["start_date"] == "2025-09-15"
     # enrolling again is refused: a transfer is the move for that
     again = _post(
         director,
@@ -124,7 +125,8 @@ def test_sec_27_4_transfer_expel_history_never_overwritten(school, director):
     assert (enrolment.end_date, enrolment.end_reason) == (D(2026, 2, 2), "Решение педсовета")
     assert enrolment.group_name == "5Ә"
     expelled = ActionRecord.objects.get(action="school.learner.expelled")
-    assert expelled.before["end_date"] is None and expelled.after["end_move"] == "expelled"
+    assert expelled.before["end_date"] is None
+    assert expelled.after["end_move"] == "expelled"
     # a closed stay cannot be moved again
     again = _post(
         director, f"/school/memberships/{new_id}/expel", {"reason": "x", "date": "2026-02-03"}
