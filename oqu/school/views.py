@@ -16,6 +16,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -135,8 +136,6 @@ def overview(request: HttpRequest, unit_id: UUID) -> HttpResponse:
 
 
 def _overview_url(unit_id: Any, year: Any = None) -> str:
-    from django.urls import reverse
-
     url = reverse("school:overview", args=[unit_id])
     return f"{url}?year={year.pk}" if year is not None else url
 
@@ -258,13 +257,9 @@ def class_add(request: HttpRequest, year_id: UUID) -> HttpResponse:
 # -- the curriculum grid -----------------------------------------------------------------------
 
 
-@require_GET
-@login_required
-def curriculum(request: HttpRequest, year_id: UUID) -> HttpResponse:
-    actor = actor_of(request)
-    year = selectors.year_get(actor, year_id)
+def _curriculum_context(actor: Any, year: Any) -> dict[str, Any]:
     grid = selectors.curriculum_grid(year, _language())
-    context = {
+    return {
         "section": "home",
         "year": year,
         "unit": year.organization,
@@ -282,16 +277,22 @@ def curriculum(request: HttpRequest, year_id: UUID) -> HttpResponse:
         "can_manage": actor.can_at(services.STRUCTURE_MANAGE, year.organization.path),
         "language": _language(),
     }
-    template = "school/_curriculum_grid.html" if request.htmx else "school/curriculum.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
+
+
+@require_GET
+@login_required
+def curriculum(request: HttpRequest, year_id: UUID) -> HttpResponse:
+    actor = actor_of(request)
+    year = selectors.year_get(actor, year_id)
+    return render(request, "school/curriculum.html", _curriculum_context(actor, year))
 
 
 @require_POST
 @login_required
 def curriculum_set(request: HttpRequest, year_id: UUID) -> HttpResponse:
+    """Set one cell; from HTMX the grid with its totals comes back in place of the old one."""
     actor = actor_of(request)
     year = selectors.year_get(actor, year_id)
-    from django.urls import reverse
 
     def change() -> Any:
         subject = selectors.subject_get(actor, request.POST.get("subject", "") or UUID(int=0))
@@ -304,12 +305,22 @@ def curriculum_set(request: HttpRequest, year_id: UUID) -> HttpResponse:
             hours_per_week=_hours(request),
         )
 
-    return _apply(
-        request,
-        change,
-        _("The curriculum has been saved."),
-        reverse("school:curriculum", args=[year.pk]),
-    )
+    if not request.htmx:  # type: ignore[attr-defined]
+        return _apply(
+            request,
+            change,
+            _("The curriculum has been saved."),
+            reverse("school:curriculum", args=[year.pk]),
+        )
+    error = ""
+    try:
+        change()
+    except DomainError as refused:
+        if refused.status in (403, 404):
+            raise
+        error = str(refused.message)
+    context = {**_curriculum_context(actor, year), "error": error}
+    return render(request, "school/_curriculum_grid.html", context)
 
 
 # -- the class card ----------------------------------------------------------------------------
@@ -347,8 +358,6 @@ def class_card(request: HttpRequest, class_id: UUID) -> HttpResponse:
 
 
 def _class_url(class_id: Any) -> str:
-    from django.urls import reverse
-
     return reverse("school:class", args=[class_id])
 
 

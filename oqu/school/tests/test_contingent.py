@@ -309,3 +309,38 @@ def test_sec_27_3_lists_constant_queries(school, org_tree, user_with_role, login
     large = run(200)
     assert large[1] >= 6 > small[1] == 1
     assert small[0] == large[0]
+
+
+def test_sec_27_3_class_change_is_journaled_and_capacity_not_below_count(school, director):
+    url = f"{API}/school/classes/{school.class_5a.pk}"
+    changed = director.patch(
+        url, {"shift": 2, "homeroom_teacher_id": None}, content_type="application/json"
+    )
+    assert changed.status_code == 200, changed.json()
+    assert (changed.json()["shift"], changed.json()["homeroom_teacher_id"]) == (2, None)
+    record = ActionRecord.objects.get(action="school.class.change")
+    assert record.before == {"shift": 1, "homeroom_teacher_id": str(school.teacher.pk)}
+    too_small = director.patch(url, {"capacity": 0}, content_type="application/json")
+    assert too_small.status_code == 422
+    put_in_class(f.make_person("Екінші", "Бала", D(2014, 2, 2), "M"), school.class_5a)
+    below = director.patch(url, {"capacity": 1}, content_type="application/json")
+    assert below.status_code == 400
+    assert below.json()["code"] == "capacity_below_count"
+
+
+def test_sec_27_4_assignment_removed_with_journal(school, director):
+    assignment = TeachingAssignment.objects.create(
+        organization=school.year.organization,
+        year=school.year,
+        teacher=school.teacher,
+        school_class=school.class_5a,
+        subject=school.math,
+        hours_per_week=5,
+    )
+    response = director.delete(f"{API}/school/assignments/{assignment.pk}")
+    assert response.status_code == 204
+    assert not TeachingAssignment.objects.exists()
+    assert (
+        ActionRecord.objects.get(action="school.assignment.delete").before["hours_per_week"]
+        == "5.0"
+    )

@@ -26,7 +26,12 @@ def test_sec_27_6_director_adds_vacation_and_sees_overlap_error(school, user_wit
     url = f"/school/years/{school.year.pk}/vacations/add/"
     ok = web.post(
         url,
-        {"name_kk": "Күзгі", "name_ru": "Осенние", "start_date": "2025-10-27", "end_date": "2025-11-02"},
+        {
+            "name_kk": "Күзгі",
+            "name_ru": "Осенние",
+            "start_date": "2025-10-27",
+            "end_date": "2025-11-02",
+        },
         follow=True,
     )
     assert ok.status_code == 200
@@ -44,7 +49,9 @@ def test_sec_27_7_curriculum_page_shows_totals(school, user_with_role, login):
     web = login(user_with_role("school_director", school.year.organization))
     url = f"/school/years/{school.year.pk}/curriculum/set/"
     for subject, hours in ((school.math, "5"), (school.kazakh, "3")):
-        web.post(url, {"subject": subject.pk, "grade": "5", "part": "invariant", "hours_per_week": hours})
+        web.post(
+            url, {"subject": subject.pk, "grade": "5", "part": "invariant", "hours_per_week": hours}
+        )
     assert CurriculumLine.objects.filter(year=school.year).count() == 2
     page = web.get(f"/school/years/{school.year.pk}/curriculum/").content.decode()
     assert 'data-testid="total">8.0<' in page
@@ -53,7 +60,9 @@ def test_sec_27_7_curriculum_page_shows_totals(school, user_with_role, login):
 def test_sec_27_4_class_card_enrol_and_move_through_forms(school, user_with_role, login):
     web = login(user_with_role("school_director", school.year.organization))
     newcomer = f.make_person("Жаңа", "Бала", dt.date(2014, 7, 7), "F")
-    web.post(f"/school/classes/{school.class_5a.pk}/enrol/", {"iin": newcomer.iin, "date": "2025-09-10"})
+    web.post(
+        f"/school/classes/{school.class_5a.pk}/enrol/", {"iin": newcomer.iin, "date": "2025-09-10"}
+    )
     stay = ClassMembership.objects.get(person=newcomer, end_date__isnull=True)
     web.post(
         f"/school/memberships/{stay.pk}/move/",
@@ -80,3 +89,26 @@ def test_sec_27_4_web_teacher_cannot_move_and_other_school_gets_404(
     assert stranger.get(f"/school/classes/{school.class_5a.pk}/").status_code == 404
     assert stranger.get(f"/school/org/{school.year.organization_id}/").status_code == 404
     assert SchoolClass.objects.count() == 2
+
+
+def test_sec_27_7_curriculum_cell_through_htmx_returns_grid_with_totals(
+    school, user_with_role, login
+):
+    web = login(user_with_role("school_deputy_director", school.year.organization))
+    url = f"/school/years/{school.year.pk}/curriculum/set/"
+    ok = web.post(
+        url,
+        {"subject": school.math.pk, "grade": "7", "part": "variant", "hours_per_week": "1,5"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = ok.content.decode()
+    assert ok.status_code == 200
+    assert "<html" not in html
+    assert 'data-testid="total">1.5<' in html
+    bad = web.post(
+        url,
+        {"subject": school.math.pk, "grade": "7", "part": "variant", "hours_per_week": "41"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert 'data-testid="grid-error"' in bad.content.decode()
+    assert CurriculumLine.objects.get(year=school.year).hours_per_week == 1.5
