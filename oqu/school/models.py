@@ -226,10 +226,16 @@ class TeachingAssignment(OrganizationOwnedModel):
     class Meta:
         verbose_name = _("teaching assignment")
         constraints = [
+            # Two partial indexes rather than NULLS NOT DISTINCT, which SQLite lacks.
+            models.UniqueConstraint(
+                fields=["school_class", "subject", "teacher"],
+                condition=models.Q(subgroup__isnull=True),
+                name="school_assignment_whole_class",
+            ),
             models.UniqueConstraint(
                 fields=["school_class", "subject", "subgroup", "teacher"],
-                name="school_assignment_unique",
-                nulls_distinct=False,
+                condition=models.Q(subgroup__isnull=False),
+                name="school_assignment_subgroup",
             ),
         ]
         indexes = [models.Index(fields=["teacher", "year"], name="school_assign_teacher")]
