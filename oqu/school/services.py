@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from oqu.access import scope
@@ -549,14 +549,20 @@ def _open(
     on: dt.date,
     move: str,
 ) -> ClassMembership:
-    membership = ClassMembership.objects.create(
-        organization=school_class.organization,
-        person=person,
-        school_class=school_class,
-        enrolment=enrolment,
-        start_date=on,
-        start_move=move,
-    )
+    try:
+        with transaction.atomic():  # a concurrent enrolment hits the one-active-class index
+            membership = ClassMembership.objects.create(
+                organization=school_class.organization,
+                person=person,
+                school_class=school_class,
+                enrolment=enrolment,
+                start_date=on,
+                start_move=move,
+            )
+    except IntegrityError:
+        raise Conflict(
+            _("The learner is already in a class; transfer them instead."), code="already_in_class"
+        ) from None
     journal.record(
         actor=actor,
         action=f"school.learner.{move}",
