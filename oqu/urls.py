@@ -26,5 +26,6 @@ urlpatterns = [
     path("audit/", include("oqu.audit.journal_urls")),
     path("people/", include("oqu.people.restricted_urls")),
     path("registration/", include("oqu.registration.urls")),
+    path("school/", include("oqu.school.urls")),
     path("", include("oqu.web.urls")),
 ]

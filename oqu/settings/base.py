@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "oqu.notifications",
     "oqu.sso",
     "oqu.registration",
+    "oqu.school",
     "oqu.demo",
     "oqu.web",
 ]

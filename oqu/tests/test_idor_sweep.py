@@ -102,6 +102,7 @@ def world(org_tree: Any, family: Any, user_with_role: Any) -> World:
         actor=head, organization=tree.school_b1, code="small_class", value=True
     )
     _own(w, tree.school_b1, tree.district_b1, teacher, learner, parent, value)
+    _own(w, *_school_objects(head, tree.school_b1, teacher, learner))
     _own(w, employment, enrolment, guardianship, teacher_grant, teacher_user, parent_user)
     _own(w, *w.b_head.grants.all(), w.b_head)
     w.b_ids.update(
@@ -121,6 +122,46 @@ def world(org_tree: Any, family: Any, user_with_role: Any) -> World:
         "learner@A1": family.learner_user,
     }
     return w
+
+
+def _school_objects(head: Any, school: Any, teacher: Any, learner: Any) -> list[Any]:
+    """B's academic year, period, subject, class, class stay, subgroup and teacher assignment."""
+    from oqu.school import services as school_services
+
+    year = school_services.year_create(
+        actor=head,
+        organization=school,
+        name="2025-2026",
+        start_date=dt.date(2025, 9, 1),
+        end_date=dt.date(2026, 5, 31),
+    )
+    period = school_services.period_create(
+        actor=head,
+        year=year,
+        kind="quarter",
+        number=1,
+        start_date=dt.date(2025, 9, 1),
+        end_date=dt.date(2025, 10, 24),
+    )
+    subject = school_services.subject_create(
+        actor=head, organization=school, code="MATH", name_kk="Математика", name_ru="Математика"
+    )
+    school_class = school_services.class_create(
+        actor=head, year=year, grade=9, letter="А", language="ru", homeroom_teacher=teacher
+    )
+    stay = school_services.learner_enrol(
+        actor=head, school_class=school_class, person=learner, on=dt.date(2025, 9, 1)
+    )
+    subgroup = school_services.subgroup_create(actor=head, school_class=school_class, name="1")
+    assignment = school_services.assignment_create(
+        actor=head,
+        school_class=school_class,
+        subject=subject,
+        teacher=teacher,
+        hours_per_week=5,
+        subgroup=subgroup,
+    )
+    return [year, period, subject, school_class, stay, subgroup, assignment]
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -334,6 +334,46 @@ registration.link.confirm  | region_specialist      | 403 | 403 | 404 | 404
 registration.link.confirm  | region_head            | 403 | 403 | 404 | 404
 registration.link.confirm  | ministry_head          | 403 | 403 | --  | --
 registration.link.confirm  | platform_admin         | ok  | ok  | --  | --
+school.structure.view      | school_teacher         | ok  | --  | 404 | 404
+school.structure.view      | school_deputy_director | ok  | --  | 404 | 404
+school.structure.view      | school_director        | ok  | --  | 404 | 404
+school.structure.view      | preschool_head         | 403 | --  | 404 | 404
+school.structure.view      | district_specialist    | ok  | ok  | 404 | 404
+school.structure.view      | district_head          | ok  | ok  | 404 | 404
+school.structure.view      | region_specialist      | ok  | ok  | 404 | 404
+school.structure.view      | region_head            | ok  | ok  | 404 | 404
+school.structure.view      | ministry_head          | ok  | ok  | --  | --
+school.structure.view      | platform_admin         | ok  | ok  | --  | --
+school.structure.manage    | school_teacher         | 403 | --  | 404 | 404
+school.structure.manage    | school_deputy_director | ok  | --  | 404 | 404
+school.structure.manage    | school_director        | ok  | --  | 404 | 404
+school.structure.manage    | preschool_head         | 403 | --  | 404 | 404
+school.structure.manage    | district_specialist    | 403 | 403 | 404 | 404
+school.structure.manage    | district_head          | 403 | 403 | 404 | 404
+school.structure.manage    | region_specialist      | 403 | 403 | 404 | 404
+school.structure.manage    | region_head            | 403 | 403 | 404 | 404
+school.structure.manage    | ministry_head          | 403 | 403 | --  | --
+school.structure.manage    | platform_admin         | ok  | ok  | --  | --
+school.class.view          | school_teacher         | ok  | --  | 404 | 404
+school.class.view          | school_deputy_director | ok  | --  | 404 | 404
+school.class.view          | school_director        | ok  | --  | 404 | 404
+school.class.view          | preschool_head         | 403 | --  | 404 | 404
+school.class.view          | district_specialist    | ok  | ok  | 404 | 404
+school.class.view          | district_head          | ok  | ok  | 404 | 404
+school.class.view          | region_specialist      | ok  | ok  | 404 | 404
+school.class.view          | region_head            | ok  | ok  | 404 | 404
+school.class.view          | ministry_head          | ok  | ok  | --  | --
+school.class.view          | platform_admin         | ok  | ok  | --  | --
+school.class.manage        | school_teacher         | 403 | --  | 404 | 404
+school.class.manage        | school_deputy_director | ok  | --  | 404 | 404
+school.class.manage        | school_director        | ok  | --  | 404 | 404
+school.class.manage        | preschool_head         | 403 | --  | 404 | 404
+school.class.manage        | district_specialist    | 403 | 403 | 404 | 404
+school.class.manage        | district_head          | 403 | 403 | 404 | 404
+school.class.manage        | region_specialist      | 403 | 403 | 404 | 404
+school.class.manage        | region_head            | 403 | 403 | 404 | 404
+school.class.manage        | ministry_head          | 403 | 403 | --  | --
+school.class.manage        | platform_admin         | ok  | ok  | --  | --
 """
 
 

@@ -82,6 +82,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"Cannot create the demo accounts: no {exc} in the database."
                 ) from None
+            demo_school_year(self)
             self.stdout.write("")
             self.stdout.write(f"Demo accounts (password for all: {accounts.DEMO_PASSWORD})")
             self.stdout.write(accounts.format_table(rows))
@@ -124,3 +125,17 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Seeded {total:,} rows in {seconds:.1f} s ({total / max(seconds, 1e-9):,.0f} rows/s)"
             )
+
+
+def demo_school_year(command: BaseCommand) -> None:
+    """The demo director's school gets an academic year with quarters and classes (issue 5)."""
+    from oqu.access.models import Grant
+    from oqu.demo.school import ensure_demo_school
+    from oqu.identity.models import User
+
+    grant = Grant.objects.filter(user__username="director").select_related("unit").first()
+    if grant is None:
+        return
+    teacher = User.objects.filter(username="teacher").select_related("person").first()
+    year = ensure_demo_school(grant.unit, teacher.person if teacher else None)
+    command.stdout.write(f"Demo school year {year.name}: {year.classes.count()} classes")

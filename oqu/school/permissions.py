@@ -1,0 +1,8 @@
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {
+    "school.structure.view": _("See academic years, periods, subjects and the curriculum"),
+    "school.structure.manage": _("Change academic years, periods, subjects and the curriculum"),
+    "school.class.view": _("See classes, their learners and teacher assignments"),
+    "school.class.manage": _("Form classes, move learners and assign teachers"),
+}
