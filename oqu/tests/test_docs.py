@@ -23,3 +23,10 @@ def test_conformance_lists_every_requirement_id_with_a_status():
     missing = sorted(catalogue_ids() - set(mapped))
     assert len(catalogue_ids()) > 300
     assert missing == []
+
+
+def test_conformance_has_one_row_per_requirement_id():
+    """Two rows for one ID (e.g. an old status left beside the new one) would contradict each other."""
+    rows = [i for i, _status in STATUS_ROW.findall((DOCS / "conformance.md").read_text("utf-8"))]
+    duplicates = sorted({i for i in rows if rows.count(i) > 1})
+    assert duplicates == []
