@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from .dbms_ingest import NotConfigured, ingest
+from oqu.kernel.tasks import task  # the one place that picks django.tasks or its backport
 
-try:  # Django 6 ships the same API as django.tasks; the backport serves Django 5.2.
-    from django.tasks import task
-except ImportError:
-    from django_tasks import task
+from .dbms_ingest import NotConfigured, ingest
 
 logger = logging.getLogger(__name__)
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from .integrity import verify_and_report
+from oqu.kernel.tasks import task  # the one place that picks django.tasks or its backport
 
-try:  # Django 6 ships the same API as django.tasks; the backport serves Django 5.2.
-    from django.tasks import task
-except ImportError:
-    from django_tasks import task
+from .integrity import verify_and_report
 
 
 @task()

@@ -5,7 +5,9 @@ from datetime import timedelta
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-try:  # Django 6 ships the same API as django.tasks; the backport serves Django 5.2.
+# Django 6 ships the same API as django.tasks; the backport serves Django 5.2. Every app's tasks
+# module takes `task` from here, so the switch is made once.
+try:
     from django.tasks import task
 except ImportError:
     from django_tasks import task

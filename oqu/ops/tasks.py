@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
+from oqu.kernel.tasks import task  # the one place that picks django.tasks or its backport
+
 from .models import IntegrityCheck
 from .services import integrity_check_run
-
-try:  # Django 6 ships the same API as django.tasks; the backport serves Django 5.2.
-    from django.tasks import task
-except ImportError:
-    from django_tasks import task
 
 
 @task()

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-try:  # Django 6 ships the same API as django.tasks; the backport serves Django 5.2.
-    from django.tasks import task
-except ImportError:
-    from django_tasks import task
+from oqu.kernel.tasks import task  # the one place that picks django.tasks or its backport
 
 from . import services
 
