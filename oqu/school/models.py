@@ -239,3 +239,136 @@ class TeachingAssignment(OrganizationOwnedModel):
             ),
         ]
         indexes = [models.Index(fields=["teacher", "year"], name="school_assign_teacher")]
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 1, _("Monday")
+    TUESDAY = 2, _("Tuesday")
+    WEDNESDAY = 3, _("Wednesday")
+    THURSDAY = 4, _("Thursday")
+    FRIDAY = 5, _("Friday")
+    SATURDAY = 6, _("Saturday")
+
+
+class Room(OrganizationOwnedModel):
+    """A classroom (кабинет): the timetable keeps one lesson per room at a time."""
+
+    name = models.CharField(_("name"), max_length=60)
+    capacity = models.PositiveSmallIntegerField(_("seats"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("room")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="school_room_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BellSlot(OrganizationOwnedModel):
+    """When lesson number N of a shift begins and ends in a year (the bell schedule)."""
+
+    year = models.ForeignKey(AcademicYear, on_delete=models.CASCADE, related_name="bells")
+    shift = models.PositiveSmallIntegerField(_("shift"), default=1)
+    number = models.PositiveSmallIntegerField(_("lesson number"))
+    starts_at = models.TimeField(_("starts at"))
+    ends_at = models.TimeField(_("ends at"))
+
+    class Meta:
+        verbose_name = _("bell slot")
+        ordering = ["shift", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "shift", "number"], name="school_bell_slot"),
+        ]
+
+
+class TimetableEntry(OrganizationOwnedModel):
+    """One cell of a class's weekly grid: on this weekday, lesson N is this assignment, in this room.
+
+    A grid changes during the year; an entry holds from `valid_from` until `valid_to` (open-ended
+    when empty), so lessons already generated for past dates keep the grid they were made from.
+    """
+
+    assignment = models.ForeignKey(
+        TeachingAssignment, on_delete=models.PROTECT, related_name="timetable_entries"
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    lesson_number = models.PositiveSmallIntegerField(_("lesson number"))
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("timetable entry")
+        ordering = ["weekday", "lesson_number"]
+        indexes = [
+            models.Index(fields=["assignment", "weekday"], name="school_tt_assignment"),
+            models.Index(
+                fields=["organization", "weekday", "lesson_number"], name="school_tt_slot"
+            ),
+        ]
+
+
+class Lesson(OrganizationOwnedModel):
+    """A lesson on a date: generated from the timetable, the unit the e-journal, homework,
+    distance learning and lesson plans attach to. `teacher` is who actually teaches it (a
+    substitute replaces the assignment's teacher for that date only)."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    assignment = models.ForeignKey(
+        TeachingAssignment, on_delete=models.PROTECT, related_name="lessons"
+    )
+    period = models.ForeignKey(
+        StudyPeriod, on_delete=models.PROTECT, null=True, blank=True, related_name="lessons"
+    )
+    date = models.DateField(_("date"))
+    lesson_number = models.PositiveSmallIntegerField(_("lesson number"))
+    teacher = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("teacher")
+    )
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    timetable_entry = models.ForeignKey(
+        TimetableEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="lessons"
+    )
+    topic = models.CharField(_("topic"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+
+    class Meta:
+        verbose_name = _("lesson")
+        ordering = ["date", "lesson_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "date", "lesson_number"], name="school_lesson_slot"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["assignment", "date"], name="school_lesson_assignment"),
+            models.Index(fields=["teacher", "date"], name="school_lesson_teacher"),
+            models.Index(fields=["organization", "date"], name="school_lesson_org_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} #{self.lesson_number}"
+
+
+class Substitution(OrganizationOwnedModel):
+    """A substitute teaches one lesson instead of the assigned teacher (kept for the load and pay)."""
+
+    lesson = models.OneToOneField(Lesson, on_delete=models.CASCADE, related_name="substitution")
+    absent_teacher = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    substitute = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("substitution")

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "oqu.sso",
     "oqu.registration",
     "oqu.school",
+    "oqu.journal",
+    "oqu.lms",
     "oqu.demo",
     "oqu.web",
 ]
