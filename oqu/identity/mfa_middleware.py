@@ -38,7 +38,7 @@ SESSION_EXEMPTION_KEY = "oqu_mfa_exemption_journaled"
 SESSION_CHECKED_KEY = "oqu_mfa_checked"
 RECHECK_SECONDS = 300
 # Views that must stay reachable while MFA is being set up (the language switch included).
-ALLOWED_VIEW_MODULES = ("allauth.", "django.views.i18n")
+ALLOWED_VIEW_MODULES = ("allauth.", "django.views.i18n", "oqu.web.pwa")
 ALLOWED_VIEW_NAMES = {"set_language"}
 
 

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import pwa, views
 
 app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
     path("language/", views.set_language, name="set_language"),
     path("tree/<uuid:unit_id>/", views.tree_node, name="tree_node"),
     path("org/<uuid:unit_id>/", views.org_card, name="org_card"),

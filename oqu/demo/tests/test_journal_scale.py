@@ -26,7 +26,9 @@ def test_sec_27_12_journal_seed_writes_consistent_lessons_attendance_and_marks(s
     district = journal_scale.largest_districts(1)[0]
     counts = journal_scale.seed_districts([district], weeks=2, seed=3, today=TODAY)
 
-    assert counts["lesson"] > 0 and counts["attendance"] > 0 and counts["mark"] > 0
+    assert counts["lesson"] > 0
+    assert counts["attendance"] > 0
+    assert counts["mark"] > 0
     assert Lesson.objects.count() == counts["lesson"]
     # every learner of the class has exactly one attendance row per held lesson
     lesson = Lesson.objects.select_related("assignment__school_class").first()
@@ -37,9 +39,7 @@ def test_sec_27_12_journal_seed_writes_consistent_lessons_attendance_and_marks(s
     # marks never exceed the maximum; grade 1 is not marked; lessons follow the grid
     assert not Mark.objects.filter(points__gt=F("assessment__max_points")).exists()
     assert not Assessment.objects.filter(lesson__assignment__school_class__grade=1).exists()
-    assert not Lesson.objects.exclude(
-        lesson_number=F("timetable_entry__lesson_number")
-    ).exists()
+    assert not Lesson.objects.exclude(lesson_number=F("timetable_entry__lesson_number")).exists()
     # no class has two lessons at the same time
     clashes = (
         Lesson.objects.values("assignment__school_class", "date", "lesson_number")
@@ -47,14 +47,16 @@ def test_sec_27_12_journal_seed_writes_consistent_lessons_attendance_and_marks(s
         .filter(n__gt=1)
     )
     assert not clashes.exists()
-    assert TimetableEntry.objects.exists() and SchoolClass.objects.exists()
+    assert TimetableEntry.objects.exists()
+    assert SchoolClass.objects.exists()
 
 
 def test_sec_27_12_journal_seed_is_reproducible_and_skips_seeded_schools(seeded_country):
     district = journal_scale.largest_districts(1)[0]
     first = journal_scale.seed_districts([district], weeks=1, seed=3, today=TODAY)
     again = journal_scale.seed_districts([district], weeks=1, seed=3, today=TODAY)
-    assert first and not again
+    assert first
+    assert not again
 
 
 def test_journal_seed_command_reports_rows_and_refuses_bad_arguments(seeded_country):
