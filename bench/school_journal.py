@@ -176,6 +176,7 @@ def teacher_client(assignment: Any) -> Any:
         f.grant(user, "school_teacher", assignment.organization)
     client = Client(SERVER_NAME="127.0.0.1")
     client.force_login(user)
+    client.cookies["django_language"] = "ru"  # as a browser has it after the first page
     return client
 
 
@@ -225,7 +226,7 @@ def bench_read(client: Any, assignment: Any, period: Any, url: str, runs: int) -
     return ratio
 
 
-def _fresh_lessons(assignment: Any, period: Any, count: int) -> list[Any]:
+def _fresh_lessons(assignment: Any, period: Any, count: int, first: int) -> list[Any]:
     """Lessons of today with numbers no timetable uses, so nothing else touches them."""
     from django.utils import timezone
 
@@ -238,7 +239,7 @@ def _fresh_lessons(assignment: Any, period: Any, count: int) -> list[Any]:
             assignment=assignment,
             period=period,
             date=today,
-            lesson_number=200 + i,
+            lesson_number=first + i,
             teacher_id=assignment.teacher_id,
             status=Lesson.Status.HELD,
         )
@@ -256,8 +257,8 @@ def bench_write(client: Any, assignment: Any, period: Any, url: str, runs: int) 
             school_class_id=assignment.school_class_id, end_date__isnull=True
         ).values_list("person_id", flat=True)
     )
-    api_lessons = _fresh_lessons(assignment, period, runs + 10)
-    raw_lessons = _fresh_lessons(assignment, period, runs + 10)
+    api_lessons = _fresh_lessons(assignment, period, runs + 10, 1000)
+    raw_lessons = _fresh_lessons(assignment, period, runs + 10, 2000)
     absent = {"learner_id": str(learners[0]), "status": "sick", "note": ""}
     body = json.dumps({"default_status": "present", "exceptions": [absent]})
     api_iter = iter(api_lessons)

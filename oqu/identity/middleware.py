@@ -22,6 +22,8 @@ class UserLanguageMiddleware:
             from django.contrib.auth import get_user
 
             user = get_user(request)
+            # AuthenticationMiddleware reuses it instead of loading the account a second time.
+            request._cached_user = user
             if user.is_authenticated:
                 request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = user.language
         return self.get_response(request)
