@@ -45,6 +45,7 @@ from oqu.school.models import (
 )
 
 SCHOOL_DAYS = 5
+MAX_LESSONS_A_DAY = 8
 ATTENDANCE_WEIGHTS = (
     (AttendanceStatus.PRESENT, 930),
     (AttendanceStatus.LATE, 20),
@@ -228,23 +229,27 @@ class SchoolJournal:
         assignments: list[tuple[uuid.UUID, uuid.UUID, uuid.UUID, int]],
         start_year: int,
     ) -> dict[int, list[tuple[uuid.UUID, uuid.UUID, uuid.UUID, int, uuid.UUID]]]:
-        """Each class's weekly lessons dealt over the days in turn:
+        """Each class's weekly lessons dealt over the days in turn, at the first lesson number
+        where neither the class nor the teacher is busy:
         {weekday: [(assignment, class, teacher, lesson number, entry)]}."""
         grid: dict[int, list[Any]] = defaultdict(list)
         per_class: dict[uuid.UUID, list[tuple[uuid.UUID, uuid.UUID, int]]] = defaultdict(list)
         for assignment_id, class_id, teacher, hours in assignments:
             per_class[class_id].extend([(assignment_id, teacher, hours)] * hours)
         valid_from = dt.date(start_year, 9, 1)
+        busy: set[tuple[uuid.UUID, int, int]] = set()  # (class or teacher, weekday, number)
         for class_id, lessons in per_class.items():
             lessons.sort(key=lambda item: (-item[2], item[0]))
-            taken: Counter[int] = Counter()
             for index, (assignment_id, teacher, _) in enumerate(lessons):
-                weekday = index % SCHOOL_DAYS + 1
-                taken[weekday] += 1
+                slot = _free_slot(busy, class_id, teacher, index)
+                if slot is None:
+                    continue  # the week is full for this class or teacher
+                weekday, number = slot
+                busy.update({(class_id, weekday, number), (teacher, weekday, number)})
                 entry = self._row(
-                    TimetableEntry, assignment_id, weekday, taken[weekday], None, valid_from, None
+                    TimetableEntry, assignment_id, weekday, number, None, valid_from, None
                 )
-                grid[weekday].append((assignment_id, class_id, teacher, taken[weekday], entry))
+                grid[weekday].append((assignment_id, class_id, teacher, number, entry))
         return grid
 
     def _lessons(
@@ -327,6 +332,17 @@ class SchoolJournal:
         if roll < 0.5:
             return "fo", FO_MAX, rng.sample(learners, k=max(1, len(learners) // 3))
         return None, 0, ()
+
+
+def _free_slot(
+    busy: set[tuple[uuid.UUID, int, int]], class_id: uuid.UUID, teacher: uuid.UUID, index: int
+) -> tuple[int, int] | None:
+    for shift in range(SCHOOL_DAYS):
+        weekday = (index + shift) % SCHOOL_DAYS + 1
+        for number in range(1, MAX_LESSONS_A_DAY + 1):
+            if (class_id, weekday, number) not in busy and (teacher, weekday, number) not in busy:
+                return weekday, number
+    return None
 
 
 def _period_of(day: dt.date, periods: list[tuple[uuid.UUID, dt.date, dt.date]]) -> Any:
@@ -439,3 +455,42 @@ def analyze() -> None:
     with connection.cursor() as cursor:
         for model in COLUMNS:
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')  # noqa: S608 (table names from models)
+
+
+def add_lessons(
+    year: AcademicYear, *, until: dt.date, seed: int = 1, today: dt.date | None = None
+) -> Counter[str]:
+    """A timetable and lessons up to `until` — attendance and marks for those already held — for
+    a year whose classes and assignments exist (the demo school). Nothing if it has a timetable."""
+    if TimetableEntry.objects.filter(assignment__year=year).exists():
+        return Counter()
+    today = today or timezone.localdate()
+    journal = SchoolJournal(year.organization, weeks=1, seed=seed, today=today)
+    members: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    for class_id, person_id in (
+        ClassMembership.objects.filter(school_class__year=year, end_date__isnull=True)
+        .order_by("person_id")
+        .values_list("school_class_id", "person_id")
+    ):
+        members[class_id].append(person_id)
+    classes = {
+        pk: (grade, members[pk])
+        for pk, grade in SchoolClass.objects.filter(year=year).values_list("pk", "grade")
+    }
+    assignments = [
+        (pk, class_id, teacher, int(hours))
+        for pk, class_id, teacher, hours in TeachingAssignment.objects.filter(
+            year=year, subgroup__isnull=True
+        )
+        .order_by("pk")
+        .values_list("pk", "school_class_id", "teacher_id", "hours_per_week")
+    ]
+    quarters = StudyPeriod.objects.filter(year=year, kind=StudyPeriod.Kind.QUARTER)
+    periods = [(p.pk, p.start_date, p.end_date) for p in quarters.order_by("number")]
+    if not periods:
+        return Counter()
+    vacations = list(Vacation.objects.filter(year=year).values_list("start_date", "end_date"))
+    journal.weeks = max(1, (until - periods[0][1]).days // 7 + 1)
+    grid = journal._grid(classes, assignments, year.start_date.year)
+    journal._lessons(grid, classes, periods, vacations, year.start_date.year)
+    return _write_all(journal.rows)

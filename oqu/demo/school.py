@@ -177,3 +177,50 @@ def _form_classes(year: AcademicYear, subjects: dict[str, Subject], teacher: Any
             subject=subjects["MATH"],
             hours_per_week=_hours(school_class.grade, SUBJECTS[3]),
         )
+
+
+@transaction.atomic
+def ensure_class_taught(
+    year: AcademicYear, learner: Any, teacher: Any = None
+) -> SchoolClass | None:
+    """The demo learner's class gets every subject of its grade's curriculum, taught by the
+    school's teachers in turn — mathematics by the demo teacher — so the learner's and the
+    parent's cabinets show a full week."""
+    membership = (
+        ClassMembership.objects.filter(
+            person=learner, end_date__isnull=True, school_class__year=year
+        )
+        .select_related("school_class")
+        .first()
+    )
+    if membership is None:
+        return None
+    school_class = membership.school_class
+    teachers = list(
+        Employment.objects.filter(
+            organization=year.organization, position="teacher", end_date__isnull=True
+        )
+        .order_by("person_id")
+        .values_list("person_id", flat=True)
+    )
+    taught = set(
+        TeachingAssignment.objects.filter(school_class=school_class).values_list(
+            "subject_id", flat=True
+        )
+    )
+    lines = CurriculumLine.objects.filter(year=year, grade=school_class.grade).select_related(
+        "subject"
+    )
+    for turn, line in enumerate(lines.order_by("subject__code")):
+        if line.subject_id in taught or not teachers:
+            continue
+        is_math = line.subject.code == "MATH" and teacher is not None
+        TeachingAssignment.objects.create(
+            organization=year.organization,
+            year=year,
+            teacher_id=teacher.pk if is_math else teachers[turn % len(teachers)],
+            school_class=school_class,
+            subject=line.subject,
+            hours_per_week=line.hours_per_week,
+        )
+    return school_class

@@ -65,3 +65,35 @@ def test_journal_seed_command_reports_rows_and_refuses_bad_arguments(seeded_coun
     assert "attendance and mark rows" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("seed_journal", "--weeks", "0", stdout=io.StringIO())
+
+
+def test_sec_27_8_seeded_timetable_never_puts_a_teacher_in_two_classes_at_once(seeded_country):
+    district = journal_scale.largest_districts(1)[0]
+    journal_scale.seed_districts([district], weeks=1, seed=5, today=TODAY)
+    clashes = (
+        TimetableEntry.objects.values("assignment__teacher", "weekday", "lesson_number")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+    )
+    assert not clashes.exists()
+
+
+def test_sec_27_1_demo_learner_gets_a_full_week_and_lessons_until_two_weeks_ahead(seeded_country):
+    import io as _io
+
+    from oqu.identity.models import User
+    from oqu.school.models import TeachingAssignment
+
+    call_command("seed", "--demo-accounts", stdout=_io.StringIO())
+    learner = User.objects.get(username="learner").person
+    teacher = User.objects.get(username="teacher").person
+    membership = ClassMembership.objects.get(person=learner, end_date__isnull=True)
+    subjects = TeachingAssignment.objects.filter(school_class=membership.school_class)
+    assert subjects.count() >= 5
+    assert subjects.filter(subject__code="MATH", teacher=teacher).exists()
+    lessons = Lesson.objects.filter(assignment__school_class=membership.school_class)
+    assert lessons.filter(date__lt=dt.date.today()).exists()
+    assert Attendance.objects.filter(lesson__in=lessons, learner=learner).exists()
+    again = io.StringIO()
+    call_command("seed", "--demo-accounts", stdout=again)
+    assert "0 lessons added" in again.getvalue()

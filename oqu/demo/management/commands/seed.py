@@ -128,9 +128,12 @@ class Command(BaseCommand):
 
 
 def demo_school_year(command: BaseCommand) -> None:
-    """The demo director's school gets an academic year with quarters and classes (issue 5)."""
+    """The demo director's school gets an academic year with quarters and classes, the demo
+    learner's class a full timetable, and lessons from September to two weeks ahead with
+    attendance and marks for those already held (issue 5)."""
     from oqu.access.models import Grant
-    from oqu.demo.school import ensure_demo_school
+    from oqu.demo.journal_scale import add_lessons
+    from oqu.demo.school import ensure_class_taught, ensure_demo_school
     from oqu.identity.models import User
 
     grant = Grant.objects.filter(user__username="director").select_related("unit").first()
@@ -138,4 +141,12 @@ def demo_school_year(command: BaseCommand) -> None:
         return
     teacher = User.objects.filter(username="teacher").select_related("person").first()
     year = ensure_demo_school(grant.unit, teacher.person if teacher else None)
-    command.stdout.write(f"Demo school year {year.name}: {year.classes.count()} classes")
+    learner = User.objects.filter(username="learner").select_related("person").first()
+    if learner is not None and learner.person is not None:
+        ensure_class_taught(year, learner.person, teacher.person if teacher else None)
+    with transaction.atomic():
+        written = add_lessons(year, until=timezone.localdate() + dt.timedelta(days=14))
+    command.stdout.write(
+        f"Demo school year {year.name}: {year.classes.count()} classes, "
+        f"{written['lesson']:,} lessons added"
+    )
