@@ -452,7 +452,7 @@ def test_g5_7_a_minor_cannot_register_as_a_parent(client: Client, sms_outbox: An
     assert not PhoneVerification.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_g5_7_parallel_guesses_cannot_exceed_the_attempt_limit() -> None:
     """Twenty guesses at once test no more than the allowed number of codes."""
     from concurrent.futures import ThreadPoolExecutor
@@ -506,7 +506,7 @@ def test_g5_7_registration_pages_speak_kazakh_and_russian(
     assert heading in login
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_g5_7_parallel_starts_cannot_exceed_the_phone_limit(sms_outbox: Any) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
