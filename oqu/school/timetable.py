@@ -332,6 +332,17 @@ def room_delete(*, actor: Actor, room: Room) -> None:
 # -- bells -----------------------------------------------------------------------------------------
 
 
+def _bell_snapshot(bell: BellSlot) -> dict[str, Any]:
+    """The journal's snapshot knows dates, not times of day: times go in as HH:MM text."""
+    return {
+        "year_id": str(bell.year_id),
+        "shift": bell.shift,
+        "number": bell.number,
+        "starts_at": bell.starts_at.strftime("%H:%M"),
+        "ends_at": bell.ends_at.strftime("%H:%M"),
+    }
+
+
 @transaction.atomic
 def bell_set(
     *,
@@ -371,7 +382,7 @@ def bell_set(
             fields={"number": ["order"]},
         )
     bell = BellSlot.objects.filter(year=year, shift=shift, number=number).first()
-    before = journal.snapshot(bell) if bell else None
+    before = _bell_snapshot(bell) if bell else None
     if bell is None:
         bell = BellSlot(organization=year.organization, year=year, shift=shift, number=number)
     bell.starts_at, bell.ends_at = starts_at, ends_at
@@ -381,7 +392,7 @@ def bell_set(
         action="school.bell.set",
         target=bell,
         before=before,
-        after=journal.snapshot(bell),
+        after=_bell_snapshot(bell),
     )
     return bell
 
@@ -390,7 +401,7 @@ def bell_set(
 def bell_delete(*, actor: Actor, bell: BellSlot) -> None:
     scope.require(actor, TIMETABLE_MANAGE, bell.organization, target=bell)
     journal.record(
-        actor=actor, action="school.bell.delete", target=bell, before=journal.snapshot(bell)
+        actor=actor, action="school.bell.delete", target=bell, before=_bell_snapshot(bell)
     )
     bell.delete()
 

@@ -296,7 +296,7 @@ def build_draft(
 ) -> Draft:
     """Fill the grids of the classes of `teachings` around the `fixed` cells of other classes.
 
-    Each assignment gets ceil(hours) lessons. A lesson goes to the slot that puts the subject on
+    Each assignment gets ceil(hours) lessons, placed one lesson of each in turn. A lesson goes to the slot that puts the subject on
     the day where it has fewest lessons yet (spreading it over the week), then on the least loaded
     day, then at the earliest lesson number (no gaps at the start of the day); a subgroup prefers
     the slot of its parallel subgroup. Hard rules and the day limit are never broken; what cannot
@@ -306,17 +306,26 @@ def build_draft(
     draft = Draft()
     teacher_rooms = teacher_rooms or {}
     ordered = sorted(teachings, key=lambda t: (-t.hours, *_teaching_order(t)))
-    for t in ordered:
-        wanted = math.ceil(t.hours)
-        for placed in range(wanted):
+    wanted = {t.assignment_id: math.ceil(t.hours) for t in ordered}
+    placed = dict.fromkeys(wanted, 0)
+    stopped: set[Any] = set()
+    # Round by round, one lesson of each assignment still short: when the week runs out, the
+    # shortage is shared instead of falling on the assignments that come last.
+    for _round in range(max(wanted.values(), default=0)):
+        for t in ordered:
+            if t.assignment_id in stopped or placed[t.assignment_id] >= wanted[t.assignment_id]:
+                continue
             cell, reason = _best_slot(board, t, weekdays, day_limit)
             if cell is None:
-                draft.unplaced.append(Unplaced(teaching=t, missing=wanted - placed, reason=reason))
-                break
+                missing = wanted[t.assignment_id] - placed[t.assignment_id]
+                draft.unplaced.append(Unplaced(teaching=t, missing=missing, reason=reason))
+                stopped.add(t.assignment_id)
+                continue
             room = board.room_for(cell, teacher_rooms.get(t.teacher_id, []))
             placed_cell = Cell(t, cell.weekday, cell.number, room)
             board.cells.append(placed_cell)
             draft.cells.append(placed_cell)
+            placed[t.assignment_id] += 1
     draft.cells.sort(
         key=lambda c: (
             c.teaching.class_name,
