@@ -537,12 +537,14 @@ def draft_build(
     chosen = sorted(chosen, key=lambda c: (c.grade, c.letter))
     if any(c.year_id != year.pk for c in chosen):
         raise ValidationError(code="class_other_year", fields={"class_ids": ["other_year"]})
-    return _draft(year, chosen, weekdays, load_grid(year))
+    return compose_draft(year, chosen, weekdays, load_grid(year))
 
 
-def _draft(
+def compose_draft(
     year: AcademicYear, chosen: list[SchoolClass], weekdays: list[int], grid: YearGrid
 ) -> DraftReport:
+    """The draft of the `chosen` classes around the rest of `grid` (no access check: callers
+    check, or are the demo set-up)."""
     ids = {c.pk for c in chosen}
     teachings = [t for t in grid.teachings.values() if t.class_id in ids]
     fixed = [c for c in grid.cells if c.teaching.class_id not in ids]
@@ -604,7 +606,7 @@ def draft_apply(
     weekdays = _school_weekdays(days)
     chosen = classes if classes else list(SchoolClass.objects.filter(year=year))
     chosen = sorted(chosen, key=lambda c: (c.grade, c.letter))
-    report = _draft(year, chosen, weekdays, load_grid(year, lock=True))
+    report = compose_draft(year, chosen, weekdays, load_grid(year, lock=True))
     if report.draft.fingerprint() != fingerprint:
         raise Conflict(
             _("The timetable changed since the draft was made; make the draft again."),
