@@ -277,7 +277,17 @@ def test_sec_27_8_teacher_sees_the_grid_but_cannot_edit_it(tt, login):
         {"organization_id": str(tt.school.year.organization_id), "name": "X"},
     )
     assert response.status_code == 403
+    year = tt.school.year.pk
+    draft = _send(teacher, f"/school/years/{year}/timetable/draft", {"class_ids": []})
+    assert draft.status_code == 403
+    generate = _send(
+        teacher,
+        f"/school/years/{year}/lessons/generate",
+        {"date_from": "2025-09-01", "date_to": "2025-09-30"},
+    )
+    assert generate.status_code == 403
     assert TimetableEntry.objects.count() == 1
+    assert not Lesson.objects.exists()
 
 
 def test_sec_27_8_other_school_gets_404(tt, org_tree, user_with_role, login):
