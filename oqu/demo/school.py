@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from oqu.demo.timetable import ensure_demo_timetable
 from oqu.kernel.calendar import is_working_day
 from oqu.people.models import Employment, Enrolment, Level
 from oqu.school.models import (
@@ -115,6 +116,7 @@ def ensure_demo_school(organization: Any, teacher: Any = None) -> AcademicYear:
             if _hours(grade, row) > 0
         )
     _form_classes(year, subjects, teacher)
+    ensure_demo_timetable(year)
     return year
 
 

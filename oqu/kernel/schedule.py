@@ -101,6 +101,11 @@ JOBS: tuple[Job, ...] = (
         task_path="oqu.registration.tasks.recheck_unavailable_links",
         every=timedelta(hours=1),
     ),
+    Job(
+        name="school.generate_lessons",
+        task_path="oqu.school.tasks.generate_lessons",
+        daily_at=time(4, 0),
+    ),
 )
 
 

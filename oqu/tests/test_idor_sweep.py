@@ -162,7 +162,39 @@ def _school_objects(head: Any, school: Any, teacher: Any, learner: Any) -> list[
         hours_per_week=5,
         subgroup=subgroup,
     )
-    return [year, period, subject, school_class, stay, subgroup, assignment]
+    return [
+        year,
+        period,
+        subject,
+        school_class,
+        stay,
+        subgroup,
+        assignment,
+        *_timetable_objects(head, year, assignment),
+    ]
+
+
+def _timetable_objects(head: Any, year: Any, assignment: Any) -> list[Any]:
+    """B's room, bell, timetable entry and a lesson generated from it (with a substitute)."""
+    from oqu.school import timetable as timetable_services
+
+    room = timetable_services.room_create(actor=head, organization=year.organization, name="101")
+    bell = timetable_services.bell_set(
+        actor=head, year=year, shift=1, number=1, starts_at=dt.time(8), ends_at=dt.time(8, 45)
+    )
+    entry = timetable_services.entry_place(
+        actor=head,
+        assignment=assignment,
+        weekday=1,
+        lesson_number=1,
+        room=room,
+        on=dt.date(2025, 9, 1),
+    ).entry
+    timetable_services.lessons_generate(
+        actor=head, year=year, date_from=dt.date(2025, 9, 1), date_to=dt.date(2025, 9, 1)
+    )
+    lesson = entry.lessons.get()
+    return [room, bell, entry, lesson]
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -374,6 +374,26 @@ school.class.manage        | region_specialist      | 403 | 403 | 404 | 404
 school.class.manage        | region_head            | 403 | 403 | 404 | 404
 school.class.manage        | ministry_head          | 403 | 403 | --  | --
 school.class.manage        | platform_admin         | ok  | ok  | --  | --
+school.timetable.view      | school_teacher         | ok  | --  | 404 | 404
+school.timetable.view      | school_deputy_director | ok  | --  | 404 | 404
+school.timetable.view      | school_director        | ok  | --  | 404 | 404
+school.timetable.view      | preschool_head         | 403 | --  | 404 | 404
+school.timetable.view      | district_specialist    | ok  | ok  | 404 | 404
+school.timetable.view      | district_head          | ok  | ok  | 404 | 404
+school.timetable.view      | region_specialist      | ok  | ok  | 404 | 404
+school.timetable.view      | region_head            | ok  | ok  | 404 | 404
+school.timetable.view      | ministry_head          | ok  | ok  | --  | --
+school.timetable.view      | platform_admin         | ok  | ok  | --  | --
+school.timetable.manage    | school_teacher         | 403 | --  | 404 | 404
+school.timetable.manage    | school_deputy_director | ok  | --  | 404 | 404
+school.timetable.manage    | school_director        | ok  | --  | 404 | 404
+school.timetable.manage    | preschool_head         | 403 | --  | 404 | 404
+school.timetable.manage    | district_specialist    | 403 | 403 | 404 | 404
+school.timetable.manage    | district_head          | 403 | 403 | 404 | 404
+school.timetable.manage    | region_specialist      | 403 | 403 | 404 | 404
+school.timetable.manage    | region_head            | 403 | 403 | 404 | 404
+school.timetable.manage    | ministry_head          | 403 | 403 | --  | --
+school.timetable.manage    | platform_admin         | ok  | ok  | --  | --
 """
 
 

@@ -30,3 +30,21 @@ def test_sec_27_6_demo_school_year_is_consistent_and_idempotent(org_tree):
     assert ClassMembership.objects.filter(school_class=classes["5А"]).count() == 2
     assert classes["5А"].homeroom_teacher == teacher
     assert CurriculumLine.objects.filter(year=year, grade=5).count() == 6
+
+
+def test_sec_27_8_demo_school_has_a_timetable_from_the_draft(org_tree):
+    from oqu.school.models import BellSlot, Room, TeachingAssignment, TimetableEntry
+
+    org = org_tree.school_a1
+    teacher = f.make_person("Демо", "Кесте", dt.date(1981, 1, 1), "F")
+    f.employ(teacher, org)
+    learner = f.make_person("Демо", "Оқушы", dt.date(2014, 1, 1), "M")
+    f.enrol(learner, org, grade=5, group_name="5А")
+    year = ensure_demo_school(org, teacher)
+    assignment = TeachingAssignment.objects.get(year=year)
+    entries = TimetableEntry.objects.filter(assignment=assignment)
+    assert entries.count() == int(assignment.hours_per_week)
+    assert BellSlot.objects.filter(year=year).count() == 7
+    assert Room.objects.filter(organization=org).count() == 5
+    ensure_demo_school(org, teacher)
+    assert TimetableEntry.objects.filter(assignment=assignment).count() == entries.count()
