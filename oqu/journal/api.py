@@ -322,7 +322,9 @@ def _attendance_rows(lesson: Any) -> list[dict[str, Any]]:
     "/journal/lessons/{lesson_id}/attendance",
     response={200: AttendanceWriteOut, **WRITE_ERRORS},
 )
-def attendance_record_class(request: HttpRequest, lesson_id: UUID, payload: ClassAttendanceIn) -> Any:
+def attendance_record_class(
+    request: HttpRequest, lesson_id: UUID, payload: ClassAttendanceIn
+) -> Any:
     """The whole class's attendance in one action: everyone `default_status` (present) except the
     listed learners. One multi-row write and one journal record."""
     who = actor(request)

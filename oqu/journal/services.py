@@ -161,7 +161,9 @@ def attendance_record_class(
     if outside:
         raise _not_in_lesson(outside)
     wanted = {pk: AttendanceEntry(pk, default_status) for pk in roster}
-    wanted.update({e.learner_id: AttendanceEntry(e.learner_id, e.status, e.note) for e in exceptions})
+    wanted.update(
+        {e.learner_id: AttendanceEntry(e.learner_id, e.status, e.note) for e in exceptions}
+    )
     return _write_attendance(actor, lesson, wanted)
 
 
@@ -191,11 +193,13 @@ def _require_graded(school_class: SchoolClass, rules: grading.GradingRules) -> N
 
 
 _SCHEDULE_MESSAGES = {
-    "soch_too_many_per_day": lambda rules: _(
-        "The class already has %(count)s summative assessments for the quarter (SOCh) on this "
-        "day; no more are allowed."
-    )
-    % {"count": rules.max_soch_per_class_day},
+    "soch_too_many_per_day": lambda rules: (
+        _(
+            "The class already has %(count)s summative assessments for the quarter (SOCh) on this "
+            "day; no more are allowed."
+        )
+        % {"count": rules.max_soch_per_class_day}
+    ),
     "soch_on_last_day_of_quarter": lambda rules: _(
         "A summative assessment for the quarter (SOCh) may not be held on the last day of the "
         "quarter."
@@ -284,7 +288,9 @@ def assessment_create(
         actor=actor,
         action="journal.assessment.create",
         target=assessment,
-        after=journal.snapshot(assessment, ["lesson_id", "period_id", "kind", "title", "max_points"]),
+        after=journal.snapshot(
+            assessment, ["lesson_id", "period_id", "kind", "title", "max_points"]
+        ),
     )
     return assessment
 
@@ -543,7 +549,9 @@ def period_marks_recompute(
         )
     rules = grading_rules_as_of(period.start_date if period else year.start_date)
     _require_graded(assignment.school_class, rules)
-    start, end = (period.start_date, period.end_date) if period else (year.start_date, year.end_date)
+    start, end = (
+        (period.start_date, period.end_date) if period else (year.start_date, year.end_date)
+    )
     learners = gates.roster_ids(assignment, start, end)
     if period is None:
         values = _year_values(assignment, learners, rules)

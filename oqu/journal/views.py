@@ -197,7 +197,10 @@ def mark_cell(request: HttpRequest, assessment_id: UUID, learner_id: UUID) -> Ht
         error = str(refused.message)
     stored = assessment.marks.filter(learner_id=learner_id).values_list("points", flat=True).first()
     context = {
-        "cell": {"work": {"id": assessment.pk, "max_points": assessment.max_points}, "points": stored},
+        "cell": {
+            "work": {"id": assessment.pk, "max_points": assessment.max_points},
+            "points": stored,
+        },
         "learner": {"id": learner_id},
         "error": error,
         "can_write": True,
@@ -320,7 +323,9 @@ def lesson_reopen(request: HttpRequest, lesson_id: UUID) -> HttpResponse:
             until = dt.datetime.fromisoformat(request.POST.get("until", ""))
         except ValueError:
             raise ValidationError(
-                _("Enter a valid date and time."), code="until_invalid", fields={"until": ["invalid"]}
+                _("Enter a valid date and time."),
+                code="until_invalid",
+                fields={"until": ["invalid"]},
             ) from None
         if timezone.is_naive(until):
             until = timezone.make_aware(until)

@@ -55,7 +55,11 @@ class JournalWorld:
         return actor_for(user)
 
     def lesson(
-        self, on: dt.date, number: int = 1, assignment: TeachingAssignment | None = None, **extra: Any
+        self,
+        on: dt.date,
+        number: int = 1,
+        assignment: TeachingAssignment | None = None,
+        **extra: Any,
     ) -> Lesson:
         assignment = assignment or self.assignment
         period = StudyPeriod.objects.filter(

@@ -55,7 +55,9 @@ def test_sec_27_12_whole_class_attendance_in_one_action(jw: JournalWorld, api: A
         late.pk: "late",
     }
     # one multi-row write for the whole class, not a round trip per learner
-    inserts = [q for q in queries.captured_queries if 'INSERT INTO "journal_attendance"' in q["sql"]]
+    inserts = [
+        q for q in queries.captured_queries if 'INSERT INTO "journal_attendance"' in q["sql"]
+    ]
     assert len(inserts) == 1
     # and one journal record carrying the changed rows
     record = ActionRecord.objects.get(action="journal.attendance.record")
@@ -119,9 +121,7 @@ def test_sec_27_12_teacher_cannot_mark_another_teachers_class(jw: JournalWorld, 
     assert client.put(_att(lesson), {}).status_code == 404
     assert client.get(f"/api/v1/journal/lessons/{lesson.pk}").status_code == 404
     assert client.get(f"/api/v1/journal/assignments/{jw.other_assignment.pk}").status_code == 404
-    response = client.post(
-        f"/api/v1/journal/lessons/{lesson.pk}/assessments", {"kind": "fo"}
-    )
+    response = client.post(f"/api/v1/journal/lessons/{lesson.pk}/assessments", {"kind": "fo"})
     assert response.status_code == 404
     assert not Attendance.objects.filter(lesson=lesson).exists()
     # nor through the service directly
@@ -207,7 +207,9 @@ def test_sec_27_12_window_is_a_rule_set_in_force_on_the_lesson_date(
 
     lesson = jw.lesson(jw.today - dt.timedelta(days=10))
     RuleSet.objects.create(
-        code="school.journal.edit_window", valid_from=jw.today - dt.timedelta(days=20), value={"days": 14}
+        code="school.journal.edit_window",
+        valid_from=jw.today - dt.timedelta(days=20),
+        value={"days": 14},
     )
     assert api(jw.teacher_user).put(_att(lesson), {}).status_code == 200
 
@@ -341,7 +343,12 @@ def test_sec_27_12_soch_at_most_three_a_day_for_the_class(jw: JournalWorld, api:
     assert refused.json()["code"] == "soch_too_many_per_day"
     assert Assessment.objects.filter(kind="soch").count() == 3
     # another day is fine
-    assert _assess(client, jw.lesson(day + dt.timedelta(days=1), 1, assignments[3]), "soch", 25).status_code == 201
+    assert (
+        _assess(
+            client, jw.lesson(day + dt.timedelta(days=1), 1, assignments[3]), "soch", 25
+        ).status_code
+        == 201
+    )
 
 
 def test_sec_27_12_soch_not_on_the_last_day_of_the_quarter(jw: JournalWorld, api: Any) -> None:
@@ -353,9 +360,7 @@ def test_sec_27_12_soch_not_on_the_last_day_of_the_quarter(jw: JournalWorld, api
     assert _assess(client, jw.lesson(jw.q1.end_date, 2), "sor", 10).status_code == 201
 
 
-def test_sec_27_12_soch_not_on_the_day_of_a_sor_in_that_subject(
-    jw: JournalWorld, api: Any
-) -> None:
+def test_sec_27_12_soch_not_on_the_day_of_a_sor_in_that_subject(jw: JournalWorld, api: Any) -> None:
     client = api(jw.teacher_user)
     day = jw.today + dt.timedelta(days=2)
     assert _assess(client, jw.lesson(day, 1), "sor", 10).status_code == 201
@@ -365,7 +370,9 @@ def test_sec_27_12_soch_not_on_the_day_of_a_sor_in_that_subject(
     # the other way round too, and another subject that day is fine
     other_day = day + dt.timedelta(days=1)
     assert _assess(client, jw.lesson(other_day, 1), "soch", 25).status_code == 201
-    assert _assess(client, jw.lesson(other_day, 2), "sor", 10).json()["code"] == "soch_same_day_as_sor"
+    assert (
+        _assess(client, jw.lesson(other_day, 2), "sor", 10).json()["code"] == "soch_same_day_as_sor"
+    )
     other = api(jw.other_user)
     kaz = jw.lesson(day, 3, jw.other_assignment)
     assert _assess(other, kaz, "soch", 25).status_code == 201
@@ -414,13 +421,16 @@ def test_sec_27_12_class_journal_query_count_does_not_grow(
     small = build_world(org_tree.school_a1, learner_count=2)
     _fill(small, 2)
     count_small, body = _journal_queries(api(small.teacher_user), small)
-    assert len(body["learners"]) == 2 and len(body["lessons"]) == 2
+    assert len(body["learners"]) == 2
+    assert len(body["lessons"]) == 2
     client.logout()
     big = build_world(org_tree.school_a2, learner_count=7, tag="-big")
     _fill(big, 6)
     count_big, body = _journal_queries(api(big.teacher_user), big)
-    assert len(body["learners"]) == 7 and len(body["lessons"]) == 6
-    assert len(body["attendance"]) == 42 and len(body["marks"]) == 42
+    assert len(body["learners"]) == 7
+    assert len(body["lessons"]) == 6
+    assert len(body["attendance"]) == 42
+    assert len(body["marks"]) == 42
     assert count_big == count_small
 
 
@@ -428,7 +438,9 @@ def test_sec_27_12_class_journal_shape(jw: JournalWorld, api: Any) -> None:
     lesson = jw.lesson(jw.today)
     teacher = jw.actor(jw.teacher_user)
     services.attendance_record_class(
-        actor=teacher, lesson=lesson, exceptions=[services.AttendanceEntry(jw.learners[0].pk, "sick")]
+        actor=teacher,
+        lesson=lesson,
+        exceptions=[services.AttendanceEntry(jw.learners[0].pk, "sick")],
     )
     sor = services.assessment_create(actor=teacher, lesson=lesson, kind="sor", max_points=10)
     services.marks_record(
@@ -438,12 +450,23 @@ def test_sec_27_12_class_journal_shape(jw: JournalWorld, api: Any) -> None:
     assert body["period"]["id"] == str(jw.q1.pk)
     assert body["assignment"]["class_name"] == "5А"
     assert [row["id"] for row in body["lessons"]] == [str(lesson.pk)]
-    assert {"lesson_id": str(lesson.pk), "learner_id": str(jw.learners[0].pk), "status": "sick"} in body["attendance"]
+    assert {
+        "lesson_id": str(lesson.pk),
+        "learner_id": str(jw.learners[0].pk),
+        "status": "sick",
+    } in body["attendance"]
     assert body["assessments"] == [
-        {"id": str(sor.pk), "lesson_id": str(lesson.pk), "kind": "sor", "title": "", "max_points": 10}
+        {
+            "id": str(sor.pk),
+            "lesson_id": str(lesson.pk),
+            "kind": "sor",
+            "title": "",
+            "max_points": 10,
+        }
     ]
     assert body["marks"] == [
         {"assessment_id": str(sor.pk), "learner_id": str(jw.learners[1].pk), "points": "8.0"}
     ]
     sheet = api(jw.teacher_user).get(f"/api/v1/journal/lessons/{lesson.pk}").json()
-    assert sheet["editable"] is True and len(sheet["learners"]) == 3
+    assert sheet["editable"] is True
+    assert len(sheet["learners"]) == 3

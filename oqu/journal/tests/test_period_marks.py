@@ -19,7 +19,9 @@ from .conftest import JournalWorld, build_world
 pytestmark = pytest.mark.django_db
 
 
-def _marks(world: JournalWorld, lesson: Any, kind: str, points: dict[int, Any], maximum: int = 0) -> None:
+def _marks(
+    world: JournalWorld, lesson: Any, kind: str, points: dict[int, Any], maximum: int = 0
+) -> None:
     teacher = world.actor(world.teacher_user)
     work = services.assessment_create(
         actor=teacher, lesson=lesson, kind=kind, max_points=maximum or None
@@ -48,14 +50,17 @@ def test_sec_27_8_quarter_marks_computed_by_rule_and_stored(jw: JournalWorld, ap
     assert response.status_code == 200, response.content
     by_learner = {row["learner_id"]: row for row in response.json()["items"]}
     first = by_learner[str(jw.learners[0].pk)]
-    assert Decimal(first["percent"]) == Decimal("85.00") and first["computed_mark"] == 5
+    assert Decimal(first["percent"]) == Decimal("85.00")
+    assert first["computed_mark"] == 5
     # learner 1: ФО 50 %, СОР 50 %, СОЧ 40 % ⇒ 45 → "3"
     second = by_learner[str(jw.learners[1].pk)]
-    assert Decimal(second["percent"]) == Decimal("45.00") and second["computed_mark"] == 3
+    assert Decimal(second["percent"]) == Decimal("45.00")
+    assert second["computed_mark"] == 3
     # learner 2 was not assessed: no mark, but a row
     assert by_learner[str(jw.learners[2].pk)]["computed_mark"] is None
     stored = PeriodMark.objects.get(learner=jw.learners[0], period=jw.q1)
-    assert stored.computed_mark == 5 and stored.final_mark is None
+    assert stored.computed_mark == 5
+    assert stored.final_mark is None
     record = ActionRecord.objects.get(action="journal.period_marks.compute")
     assert record.after["marks"][str(jw.learners[0].pk)]["computed_mark"] == 5
 
@@ -66,7 +71,8 @@ def test_sec_27_8_empty_soch_group_uses_the_rule_sets_weights(jw: JournalWorld, 
     _marks(jw, jw.lesson(jw.today, 2), "sor", {0: 6}, 10)
     _recompute(api(jw.teacher_user), jw, jw.q1)
     row = PeriodMark.objects.get(learner=jw.learners[0], period=jw.q1)
-    assert row.percent == Decimal("80.00") and row.computed_mark == 4
+    assert row.percent == Decimal("80.00")
+    assert row.computed_mark == 4
 
 
 def test_sec_27_8_rules_in_force_on_the_period_start(jw: JournalWorld, api: Any) -> None:
@@ -91,7 +97,8 @@ def test_sec_27_8_computed_mark_cannot_be_typed(jw: JournalWorld, api: Any) -> N
         assert response.status_code == 400
         assert response.json()["code"] == "period_mark_computed"
     row.refresh_from_db()
-    assert row.computed_mark == 3 and row.final_mark is None
+    assert row.computed_mark == 3
+    assert row.final_mark is None
 
 
 def test_sec_27_8_teacher_confirms_the_computed_mark(jw: JournalWorld, api: Any) -> None:
@@ -109,9 +116,11 @@ def test_sec_27_8_teacher_confirms_the_computed_mark(jw: JournalWorld, api: Any)
     response = client.post(f"/api/v1/journal/period-marks/{row.pk}/confirm")
     assert response.status_code == 200, response.content
     row.refresh_from_db()
-    assert row.final_mark == 5 and row.confirmed_by_id == jw.teacher.pk
+    assert row.final_mark == 5
+    assert row.confirmed_by_id == jw.teacher.pk
     record = ActionRecord.objects.get(action="journal.period_mark.confirm")
-    assert record.before["final_mark"] is None and record.after["final_mark"] == 5
+    assert record.before["final_mark"] is None
+    assert record.after["final_mark"] == 5
     # another teacher cannot confirm it
     other = api(jw.other_user).post(f"/api/v1/journal/period-marks/{row.pk}/confirm")
     assert other.status_code == 404
@@ -119,7 +128,8 @@ def test_sec_27_8_teacher_confirms_the_computed_mark(jw: JournalWorld, api: Any)
     _marks(jw, jw.lesson(jw.today, 3), "fo", {0: 1})
     _recompute(api(jw.teacher_user), jw, jw.q1)
     row.refresh_from_db()
-    assert row.computed_mark == 3 and row.final_mark is None
+    assert row.computed_mark == 3
+    assert row.final_mark is None
 
 
 def test_sec_27_8_year_mark_is_the_rounded_mean(jw: JournalWorld, api: Any) -> None:
@@ -166,10 +176,12 @@ def test_sec_27_8_one_hour_subject_is_marked_per_half_year(jw: JournalWorld, api
     _marks(jw, jw.lesson(jw.today, 2), "sor", {0: 3}, 10)
     client = api(jw.teacher_user)
     refused = _recompute(client, jw, jw.q1)
-    assert refused.status_code == 400 and refused.json()["code"] == "period_kind_mismatch"
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "period_kind_mismatch"
     assert _recompute(client, jw, half).status_code == 200
     row = PeriodMark.objects.get(learner=jw.learners[0], period=half)
-    assert row.percent == Decimal("65.00") and row.computed_mark == 4
+    assert row.percent == Decimal("65.00")
+    assert row.computed_mark == 4
 
 
 def test_sec_27_8_grade_1_has_no_period_marks(org_tree: Any, api: Any) -> None:
