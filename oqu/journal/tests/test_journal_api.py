@@ -379,6 +379,8 @@ def test_sec_27_12_soch_not_on_the_day_of_a_sor_in_that_subject(jw: JournalWorld
 
 
 def test_sec_27_12_schedule_message_in_russian(jw: JournalWorld, api: Any, client: Any) -> None:
+    jw.teacher_user.language = "ru"
+    jw.teacher_user.save()
     api(jw.teacher_user)
     lesson = jw.lesson(jw.q1.end_date)
     response = client.post(
