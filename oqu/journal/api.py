@@ -367,6 +367,14 @@ def assessment_create(request: HttpRequest, lesson_id: UUID, payload: Assessment
     return 201, services.assessment_create(actor=who, lesson=lesson, **payload.model_dump())
 
 
+@router.delete("/journal/assessments/{assessment_id}", response={204: None, **WRITE_ERRORS})
+def assessment_delete(request: HttpRequest, assessment_id: UUID) -> Any:
+    """Remove an assessment entered by mistake, with its marks (within the edit window)."""
+    who = actor(request)
+    services.assessment_delete(actor=who, assessment=selectors.assessment_get(who, assessment_id))
+    return 204, None
+
+
 @router.put(
     "/journal/assessments/{assessment_id}/marks", response={200: MarksWriteOut, **WRITE_ERRORS}
 )

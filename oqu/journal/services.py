@@ -295,6 +295,26 @@ def assessment_create(
     return assessment
 
 
+@transaction.atomic
+def assessment_delete(*, actor: Actor, assessment: Assessment) -> None:
+    """Remove an assessment entered by mistake, with its marks (journaled with what they were)."""
+    lesson = assessment.lesson
+    gates.require_lesson(actor, WRITE, lesson)
+    gates.require_open(lesson)
+    marks = {
+        str(learner_id): str(points)
+        for learner_id, points in assessment.marks.values_list("learner_id", "points")
+    }
+    before = journal.snapshot(assessment, ["lesson_id", "period_id", "kind", "title", "max_points"])
+    journal.record(
+        actor=actor,
+        action="journal.assessment.delete",
+        target=assessment,
+        before={**before, "marks": marks},
+    )
+    assessment.delete()
+
+
 @dataclass(frozen=True)
 class MarkEntry:
     learner_id: Any

@@ -31,6 +31,11 @@ urlpatterns = [
     path("lessons/<uuid:lesson_id>/reopen/", views.lesson_reopen, name="reopen"),
     path("assessments/<uuid:assessment_id>/marks/", views.assessment_marks, name="marks"),
     path(
+        "assessments/<uuid:assessment_id>/remove/",
+        views.assessment_remove,
+        name="assessment_remove",
+    ),
+    path(
         "assessments/<uuid:assessment_id>/marks/<uuid:learner_id>/",
         views.mark_cell,
         name="mark_cell",

@@ -314,6 +314,19 @@ def assessment_marks(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
 
 @require_POST
 @login_required
+def assessment_remove(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
+    actor = actor_of(request)
+    assessment = selectors.assessment_get(actor, assessment_id)
+    return _apply(
+        request,
+        lambda: services.assessment_delete(actor=actor, assessment=assessment),
+        _("The assessment has been removed."),
+        _lesson_url(assessment.lesson),
+    )
+
+
+@require_POST
+@login_required
 def lesson_reopen(request: HttpRequest, lesson_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     lesson = selectors.lesson_get(actor, lesson_id)

@@ -197,6 +197,9 @@ def api(client: Any) -> Any:
         def post(self, url: str, data: Any = None) -> Any:
             return client.post(url, data or {}, content_type="application/json")
 
+        def delete(self, url: str) -> Any:
+            return client.delete(url)
+
         def patch(self, url: str, data: Any) -> Any:
             return client.patch(url, data, content_type="application/json")
 

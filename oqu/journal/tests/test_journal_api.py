@@ -472,3 +472,15 @@ def test_sec_27_12_class_journal_shape(jw: JournalWorld, api: Any) -> None:
     sheet = api(jw.teacher_user).get(f"/api/v1/journal/lessons/{lesson.pk}").json()
     assert sheet["editable"] is True
     assert len(sheet["learners"]) == 3
+
+
+def test_sec_27_12_assessment_removed_with_its_marks_journaled(jw: JournalWorld, api: Any) -> None:
+    client = api(jw.teacher_user)
+    sor = _assess(client, jw.lesson(jw.today), "sor", 20).json()["id"]
+    _mark(client, sor, jw.learners[0], 12)
+    assert api(jw.other_user).delete(f"/api/v1/journal/assessments/{sor}").status_code == 404
+    assert api(jw.teacher_user).delete(f"/api/v1/journal/assessments/{sor}").status_code == 204
+    assert not Assessment.objects.exists()
+    assert not Mark.objects.exists()
+    record = ActionRecord.objects.get(action="journal.assessment.delete")
+    assert record.before["marks"] == {str(jw.learners[0].pk): "12.0"}

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from oqu.audit.models import ActionRecord
 from oqu.journal import services
@@ -152,7 +153,7 @@ def test_sec_27_8_year_mark_is_the_rounded_mean(jw: JournalWorld, api: Any) -> N
             period=period,
             computed_mark=computed,
             final_mark=final,
-            computed_at=jw.year.start_date,
+            computed_at=timezone.now(),
         )
     response = _recompute(api(jw.teacher_user), jw, None)
     assert response.status_code == 200, response.content
