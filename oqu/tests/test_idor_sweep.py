@@ -107,7 +107,9 @@ def world(org_tree: Any, family: Any, user_with_role: Any) -> World:
         actor=head, organization=tree.school_b1, code="small_class", value=True
     )
     _own(w, tree.school_b1, tree.district_b1, teacher, learner, parent, value)
-    _own(w, *_school_objects(head, tree.school_b1, teacher, learner))
+    school_objects = _school_objects(head, tree.school_b1, teacher, learner)
+    _own(w, *school_objects)
+    _own(w, *_journal_objects(school_objects, teacher, learner))
     _own(w, employment, enrolment, guardianship, teacher_grant, teacher_user, parent_user)
     _own(w, *w.b_head.grants.all(), w.b_head)
     _own(w, *ActionRecord.objects.filter(organization=tree.school_b1))
@@ -195,6 +197,45 @@ def _timetable_objects(head: Any, year: Any, assignment: Any) -> list[Any]:
     )
     lesson = entry.lessons.get()
     return [room, bell, entry, lesson]
+
+
+def _journal_objects(school_objects: list[Any], teacher: Any, learner: Any) -> list[Any]:
+    """A lesson of B's class-subject with attendance, an assessment, a mark, a period mark and a
+    reopening (rows the journal services make; written directly to need no edit window)."""
+    from django.utils import timezone
+
+    from oqu.journal.models import Assessment, Attendance, Mark, PeriodMark, Reopening
+    from oqu.school.models import Lesson
+
+    period, assignment = school_objects[1], school_objects[-1]
+    org = assignment.organization
+    lesson = Lesson.objects.create(
+        organization=org,
+        assignment=assignment,
+        period=period,
+        date=dt.date(2025, 9, 2),
+        lesson_number=1,
+        teacher=teacher,
+    )
+    attendance = Attendance.objects.create(
+        organization=org, lesson=lesson, learner=learner, status="sick"
+    )
+    assessment = Assessment.objects.create(
+        organization=org, lesson=lesson, period=period, kind="sor", max_points=10
+    )
+    mark = Mark.objects.create(organization=org, assessment=assessment, learner=learner, points=7)
+    period_mark = PeriodMark.objects.create(
+        organization=org,
+        assignment=assignment,
+        learner=learner,
+        period=period,
+        computed_mark=4,
+        computed_at=timezone.now(),
+    )
+    reopening = Reopening.objects.create(
+        organization=org, lesson=lesson, granted_by=teacher, reason="B", until=timezone.now()
+    )
+    return [lesson, attendance, assessment, mark, period_mark, reopening]
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -394,6 +394,36 @@ school.timetable.manage    | region_specialist      | 403 | 403 | 404 | 404
 school.timetable.manage    | region_head            | 403 | 403 | 404 | 404
 school.timetable.manage    | ministry_head          | 403 | 403 | --  | --
 school.timetable.manage    | platform_admin         | ok  | ok  | --  | --
+journal.view               | school_teacher         | ok  | --  | 404 | 404
+journal.view               | school_deputy_director | ok  | --  | 404 | 404
+journal.view               | school_director        | ok  | --  | 404 | 404
+journal.view               | preschool_head         | 403 | --  | 404 | 404
+journal.view               | district_specialist    | 403 | 403 | 404 | 404
+journal.view               | district_head          | 403 | 403 | 404 | 404
+journal.view               | region_specialist      | 403 | 403 | 404 | 404
+journal.view               | region_head            | 403 | 403 | 404 | 404
+journal.view               | ministry_head          | 403 | 403 | --  | --
+journal.view               | platform_admin         | ok  | ok  | --  | --
+journal.write              | school_teacher         | ok  | --  | 404 | 404
+journal.write              | school_deputy_director | ok  | --  | 404 | 404
+journal.write              | school_director        | ok  | --  | 404 | 404
+journal.write              | preschool_head         | 403 | --  | 404 | 404
+journal.write              | district_specialist    | 403 | 403 | 404 | 404
+journal.write              | district_head          | 403 | 403 | 404 | 404
+journal.write              | region_specialist      | 403 | 403 | 404 | 404
+journal.write              | region_head            | 403 | 403 | 404 | 404
+journal.write              | ministry_head          | 403 | 403 | --  | --
+journal.write              | platform_admin         | ok  | ok  | --  | --
+journal.manage             | school_teacher         | 403 | --  | 404 | 404
+journal.manage             | school_deputy_director | ok  | --  | 404 | 404
+journal.manage             | school_director        | ok  | --  | 404 | 404
+journal.manage             | preschool_head         | 403 | --  | 404 | 404
+journal.manage             | district_specialist    | 403 | 403 | 404 | 404
+journal.manage             | district_head          | 403 | 403 | 404 | 404
+journal.manage             | region_specialist      | 403 | 403 | 404 | 404
+journal.manage             | region_head            | 403 | 403 | 404 | 404
+journal.manage             | ministry_head          | 403 | 403 | --  | --
+journal.manage             | platform_admin         | ok  | ok  | --  | --
 """
 
 
