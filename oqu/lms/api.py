@@ -10,6 +10,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import get_language
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
@@ -106,6 +107,10 @@ class CheckIn(Schema):
 class HomeworkDetailOut(HomeworkOut):
     role: str = Field(..., description="teacher, supervisor, learner or parent")
     submissions: list[SubmissionOut]
+
+    @staticmethod
+    def resolve_submissions(obj: Any) -> list[Any]:
+        return obj.visible_submissions
 
 
 class LearnerHomeworkOut(Schema):
@@ -259,11 +264,9 @@ def homework_get(request: HttpRequest, homework_id: UUID) -> Any:
     """The homework with the submissions the actor may see (all, their own or their child's)."""
     who = actor(request)
     homework, role = selectors.homework_get(who, homework_id)
-    return {
-        **HomeworkOut.from_orm(homework).model_dump(),
-        "role": role,
-        "submissions": selectors.submissions_of(homework, role, who),
-    }
+    homework.role = role
+    homework.visible_submissions = selectors.submissions_of(homework, role, who)
+    return homework
 
 
 @router.put("/lms/homework/{homework_id}", response={200: HomeworkOut, **WRITE_ERRORS})
@@ -328,13 +331,12 @@ def submission_check(request: HttpRequest, submission_id: UUID, payload: CheckIn
 @router.get("/lms/overdue", response={200: list[OverdueOut], **LIST_ERRORS})
 def overdue(request: HttpRequest) -> Any:
     """The teacher's homework past due, with the learners who have not submitted it."""
-    from oqu.people.selectors import person_name
-
+    language = "kk" if (get_language() or "kk").startswith("kk") else "ru"
     rows = selectors.overdue_for_teacher(actor(request), today=_today())
     return [
         {
             "homework": row.homework,
-            "missing": [{"id": p.pk, "name": person_name(p)} for p in row.missing],
+            "missing": [{"id": p.pk, "name": p.full_name(language)} for p in row.missing],
         }
         for row in rows
     ]

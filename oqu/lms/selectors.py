@@ -138,7 +138,7 @@ def homework_for_learner(
     """The homework of a learner's current class (and subgroups), newest due date first, each with
     the learner's own submission and whether it is overdue (past due and not submitted, or
     returned for revision). For the learner, their parent (read-only) and the school's staff; the
-    cabinet's "homework of a learner". Three queries whatever the number of rows."""
+    cabinet's "homework of a learner". Four queries whatever the number of rows."""
     scope.require_person(actor, HOMEWORK_VIEW, learner)
     rows = list(
         homework_rows()
@@ -149,7 +149,7 @@ def homework_for_learner(
         s.homework_id: s
         for s in HomeworkSubmission.objects.filter(
             learner=learner, homework_id__in=[h.pk for h in rows]
-        )
+        ).prefetch_related("attachments")
     }
     result = []
     for homework in rows:
