@@ -61,7 +61,8 @@ def test_sec_27_11_teacher_sets_homework_with_file_and_learner_submits_then_teac
     learner = login(lms.learner_user)
     listed = learner.get(f"{API}/learners/{lms.learner.pk}/homework").json()
     assert [row["homework"]["id"] for row in listed] == [homework_id]
-    assert listed[0]["submission"] is None and listed[0]["overdue"] is False
+    assert listed[0]["submission"] is None
+    assert listed[0]["overdue"] is False
     download = learner.get(attachment["url"])
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF
@@ -75,7 +76,8 @@ def test_sec_27_11_teacher_sets_homework_with_file_and_learner_submits_then_teac
     too_many = _json(
         teacher, "post", f"/submissions/{submission_id}/check", {"decision": "mark", "points": "11"}
     )
-    assert too_many.status_code == 400 and too_many.json()["code"] == "points_range"
+    assert too_many.status_code == 400
+    assert too_many.json()["code"] == "points_range"
     marked = _json(
         teacher,
         "post",
@@ -83,13 +85,16 @@ def test_sec_27_11_teacher_sets_homework_with_file_and_learner_submits_then_teac
         {"decision": "mark", "points": "8.5", "comment": "Жақсы"},
     )
     assert marked.status_code == 200, marked.json()
-    assert marked.json()["status"] == "checked" and marked.json()["points"] == "8.5"
+    assert marked.json()["status"] == "checked"
+    assert marked.json()["points"] == "8.5"
     record = ActionRecord.objects.filter(action="lms.submission.mark").get()
-    assert record.after["points"] == "8.5" and record.before["status"] == "submitted"
+    assert record.after["points"] == "8.5"
+    assert record.before["status"] == "submitted"
 
     learner = login(lms.learner_user)
     again = _json(learner, "post", f"/homework/{homework_id}/submission", {"text": "Тағы"})
-    assert again.status_code == 409 and again.json()["code"] == "submission_checked"
+    assert again.status_code == 409
+    assert again.json()["code"] == "submission_checked"
 
 
 def test_sec_27_11_returned_work_is_resubmitted_and_late_submission_is_flagged(lms):
@@ -108,7 +113,8 @@ def test_sec_27_11_returned_work_is_resubmitted_and_late_submission_is_flagged(l
     rows = selectors.homework_for_learner(learner, lms.learner, today=timezone.localdate())
     assert rows[0].overdue is True  # returned past its due date: still to do
     again = services.submission_submit(actor=learner, homework=homework, text="Екінші")
-    assert again.pk == submission.pk and again.status == HomeworkSubmission.Status.SUBMITTED
+    assert again.pk == submission.pk
+    assert again.status == HomeworkSubmission.Status.SUBMITTED
     assert ActionRecord.objects.filter(
         action="lms.submission.resubmit", target_id=str(again.pk)
     ).exists()
@@ -164,7 +170,8 @@ def test_sec_27_11_deputy_director_sees_but_cannot_mark(lms, login):
     )
     deputy = login(lms.deputy_user)
     detail = deputy.get(f"{API}/homework/{homework.pk}").json()
-    assert detail["role"] == "supervisor" and len(detail["submissions"]) == 1
+    assert detail["role"] == "supervisor"
+    assert len(detail["submissions"]) == 1
     assert (
         _json(
             deputy,
@@ -209,15 +216,18 @@ def test_sec_27_11_learner_sees_only_own_submission_and_parent_reads_child_witho
 
     parent = login(lms.parent_user)
     detail = parent.get(f"{API}/homework/{homework.pk}").json()
-    assert detail["role"] == "parent" and [s["id"] for s in detail["submissions"]] == [str(mine.pk)]
+    assert detail["role"] == "parent"
+    assert [s["id"] for s in detail["submissions"]] == [str(mine.pk)]
     assert parent.get(f"{API}/learners/{lms.learner.pk}/homework").status_code == 200
     assert (
         _json(parent, "post", f"/homework/{homework.pk}/submission", {"text": "x"}).status_code
         == 403
     )
     page = parent.get(f"/lms/homework/{homework.pk}/")
-    assert page.status_code == 200 and "Жауап" in page.content.decode()
-    assert b'name="decision"' not in page.content and b"homework_submit" not in page.content
+    assert page.status_code == 200
+    assert "Жауап" in page.content.decode()
+    assert b'name="decision"' not in page.content
+    assert b"homework_submit" not in page.content
 
 
 def test_sec_27_11_overdue_lists_for_teacher_and_learner(lms, login):
@@ -231,7 +241,8 @@ def test_sec_27_11_overdue_lists_for_teacher_and_learner(lms, login):
     learner = login(lms.learner_user)
     assert learner.get(f"{API}/learners/{lms.learner.pk}/homework?overdue=true").json() == []
     page = login(lms.teacher_user).get("/lms/")
-    assert page.status_code == 200 and "Арманұлы" in page.content.decode()
+    assert page.status_code == 200
+    assert "Арманұлы" in page.content.decode()
 
 
 def _count(client: Any, path: str) -> tuple[int, int]:
@@ -249,23 +260,27 @@ def test_sec_27_11_list_query_counts_do_not_grow_with_rows(lms, login):
         homework = _set(lms, lms.old_lesson, due_date=lms.old_lesson.date)
         services.submission_submit(actor=lms.actor(lms.learner_user), homework=homework, text="a")
     many = _count(learner, f"{API}/learners/{lms.learner.pk}/homework")
-    assert many[1] == 5 and many[0] == few[0]
+    assert many[1] == 5
+    assert many[0] == few[0]
     teacher = login(lms.teacher_user)
     few_overdue = _count(teacher, f"{API}/overdue")
     make_learner(lms.class_5a, "Жаңаұлы", None)
     _set(lms, lms.old_lesson, due_date=lms.old_lesson.date)
     more_overdue = _count(teacher, f"{API}/overdue")
-    assert more_overdue[1] == few_overdue[1] + 1 and more_overdue[0] == few_overdue[0]
+    assert more_overdue[1] == few_overdue[1] + 1
+    assert more_overdue[0] == few_overdue[0]
     lesson_few = _count(teacher, f"{API}/lessons/{lms.old_lesson.pk}/homework")
     _set(lms, lms.old_lesson, uploads=[SimpleUploadedFile("a.txt", b"hello")])
     lesson_more = _count(teacher, f"{API}/lessons/{lms.old_lesson.pk}/homework")
-    assert lesson_more[1] == lesson_few[1] + 1 and lesson_more[0] == lesson_few[0]
+    assert lesson_more[1] == lesson_few[1] + 1
+    assert lesson_more[0] == lesson_few[0]
 
 
 def test_sec_27_11_web_teacher_sets_homework_learner_submits_with_file_teacher_checks(lms, login):
     client = login(lms.teacher_user)
     page = client.get(f"/lms/lessons/{lms.lesson.pk}/")
-    assert page.status_code == 200 and b"hw-text" in page.content
+    assert page.status_code == 200
+    assert b"hw-text" in page.content
     due = (lms.lesson.date + dt.timedelta(days=1)).isoformat()
     upload = SimpleUploadedFile("task.txt", "Есеп 1".encode())
     response = client.post(
@@ -288,13 +303,15 @@ def test_sec_27_11_web_teacher_sets_homework_learner_submits_with_file_teacher_c
 
     client = login(lms.teacher_user)
     page = client.get(f"/lms/homework/{homework.pk}/").content.decode()
-    assert "Менің жауабым" in page and "answer.pdf" in page
+    assert "Менің жауабым" in page
+    assert "answer.pdf" in page
     client.post(
         f"/lms/submissions/{submission.pk}/check/",
         {"decision": "mark", "points": "4,5", "comment": "Жарайсың"},
     )
     submission.refresh_from_db()
-    assert submission.points == Decimal("4.5") and submission.status == "checked"
+    assert submission.points == Decimal("4.5")
+    assert submission.status == "checked"
     bad = client.post(
         f"/lms/submissions/{submission.pk}/check/",
         {"decision": "return", "comment": "x"},
@@ -314,7 +331,8 @@ def test_sec_27_11_files_are_served_only_through_the_access_check(lms, login):
     )
     task_file = homework.attachments.get()
     answer_file = submission.attachments.get()
-    assert "a.pdf" not in task_file.file.name and "b.pdf" not in answer_file.file.name
+    assert "a.pdf" not in task_file.file.name
+    assert "b.pdf" not in answer_file.file.name
     other = login(lms.other_learner_user)
     assert other.get(f"/lms/files/{task_file.pk}/").status_code == 404
     assert other.get(f"{API}/attachments/{answer_file.pk}").status_code == 404
@@ -350,7 +368,8 @@ def test_sec_27_11_services_refuse_without_person_or_role(lms, user_with_role):
     checked = services.submission_check(
         actor=lms.actor(lms.teacher_user), submission=submission, decision="mark", comment="ok"
     )
-    assert checked.status == "checked" and checked.points is None
+    assert checked.status == "checked"
+    assert checked.points is None
     with pytest.raises(Conflict):
         services.submission_check(
             actor=lms.actor(lms.teacher_user), submission=checked, decision="return", comment="x"
