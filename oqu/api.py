@@ -9,13 +9,13 @@ from oqu.audit.dbms_api import router as dbms_router
 from oqu.audit.journal_api import router as journal_router
 from oqu.identity.api import router as identity_router
 from oqu.identity.mfa_api import router as mfa_router
+from oqu.lms.api import router as lms_router
 from oqu.ops.api import router as ops_router
 from oqu.orgs.api import router as orgs_router
 from oqu.people.api import router as people_router
 from oqu.people.restricted_api import router as restricted_router
 from oqu.registration.api import router as registration_router
 from oqu.school.api import router as school_router
-from oqu.lms.api import router as lms_router
 from oqu.sso.api import router as sso_router
 
 DESCRIPTION = """
