@@ -11,11 +11,19 @@ from uuid import UUID
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
-from ninja import Field, File, Router, Schema
+from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from oqu.access import scope
-from oqu.apikit import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, actor
+from oqu.apikit import (
+    LIST_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    PageQuery,
+    actor,
+    page_of,
+    paginate,
+)
 from oqu.orgs.selectors import unit_get
 from oqu.people.models import Person
 
@@ -235,7 +243,17 @@ def _today() -> dt.date:
 # -- files -----------------------------------------------------------------------------------
 
 
-@router.get("/lms/attachments/{attachment_id}", response={200: None, **READ_ERRORS})
+FILE_RESPONSE = {
+    "description": "The file, as a download under its original name.",
+    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+}
+
+
+@router.get(
+    "/lms/attachments/{attachment_id}",
+    response={200: None, **READ_ERRORS},
+    openapi_extra={"responses": {"200": FILE_RESPONSE}},
+)
 def attachment_download(request: HttpRequest, attachment_id: UUID) -> Any:
     """The file, to whoever may read what it is attached to (never a public media URL)."""
     attachment = selectors.attachment_get(actor(request), attachment_id)
@@ -366,14 +384,15 @@ def _plan_detail(plan: LessonPlan) -> dict[str, Any]:
     }
 
 
-@router.get("/lms/plans", response={200: list[PlanOut], **LIST_ERRORS})
-def plan_list(request: HttpRequest, mine: bool = False) -> Any:
-    """Own plans, colleagues' shared plans and, for reviewers, every plan of the school."""
+@router.get("/lms/plans", response={200: page_of(PlanOut), **LIST_ERRORS})
+def plan_list(request: HttpRequest, page: Query[PageQuery], mine: bool = False) -> Any:
+    """Own plans, colleagues' shared plans and, for reviewers, every plan of the school (newest
+    first)."""
     who = actor(request)
     qs = selectors.plan_list(who)
     if mine:
         qs = qs.filter(author_id=who.person_id)
-    return list(qs.order_by("-updated_at", "pk")[:200])
+    return paginate(qs, cursor=page.cursor, limit=page.limit, order_field="-created_at")
 
 
 @router.post("/lms/plans", response={201: PlanDetailOut, **WRITE_ERRORS})

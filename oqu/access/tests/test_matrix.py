@@ -385,8 +385,8 @@ lms.homework.view          | region_head            | 403 | 403 | 404 | 404
 lms.homework.view          | ministry_head          | 403 | 403 | --  | --
 lms.homework.view          | platform_admin         | ok  | ok  | --  | --
 lms.homework.manage        | school_teacher         | ok  | --  | 404 | 404
-lms.homework.manage        | school_deputy_director | 403 | --  | 404 | 404
-lms.homework.manage        | school_director        | 403 | --  | 404 | 404
+lms.homework.manage        | school_deputy_director | ok  | --  | 404 | 404
+lms.homework.manage        | school_director        | ok  | --  | 404 | 404
 lms.homework.manage        | preschool_head         | 403 | --  | 404 | 404
 lms.homework.manage        | district_specialist    | 403 | 403 | 404 | 404
 lms.homework.manage        | district_head          | 403 | 403 | 404 | 404
@@ -425,8 +425,8 @@ lms.plan.review            | region_head            | 403 | 403 | 404 | 404
 lms.plan.review            | ministry_head          | 403 | 403 | --  | --
 lms.plan.review            | platform_admin         | ok  | ok  | --  | --
 lms.plan.manage            | school_teacher         | ok  | --  | 404 | 404
-lms.plan.manage            | school_deputy_director | 403 | --  | 404 | 404
-lms.plan.manage            | school_director        | 403 | --  | 404 | 404
+lms.plan.manage            | school_deputy_director | ok  | --  | 404 | 404
+lms.plan.manage            | school_director        | ok  | --  | 404 | 404
 lms.plan.manage            | preschool_head         | 403 | --  | 404 | 404
 lms.plan.manage            | district_specialist    | 403 | 403 | 404 | 404
 lms.plan.manage            | district_head          | 403 | 403 | 404 | 404
@@ -445,8 +445,8 @@ lms.distance.view          | region_head            | 403 | 403 | 404 | 404
 lms.distance.view          | ministry_head          | 403 | 403 | --  | --
 lms.distance.view          | platform_admin         | ok  | ok  | --  | --
 lms.distance.manage        | school_teacher         | ok  | --  | 404 | 404
-lms.distance.manage        | school_deputy_director | 403 | --  | 404 | 404
-lms.distance.manage        | school_director        | 403 | --  | 404 | 404
+lms.distance.manage        | school_deputy_director | ok  | --  | 404 | 404
+lms.distance.manage        | school_director        | ok  | --  | 404 | 404
 lms.distance.manage        | preschool_head         | 403 | --  | 404 | 404
 lms.distance.manage        | district_specialist    | 403 | 403 | 404 | 404
 lms.distance.manage        | district_head          | 403 | 403 | 404 | 404

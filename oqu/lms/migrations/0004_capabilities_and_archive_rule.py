@@ -2,9 +2,9 @@
 of the distance-lesson archiving rule.
 
 Teachers set homework, write lesson plans and run distance lessons of their own class-subjects
-(the services narrow `manage` to the lesson's teacher); the director, deputy director and
-methodologist read them; a learner submits homework and writes in their class's chat; a parent
-reads their child's homework.
+(the services narrow `manage` to the lesson's teacher, so a head who teaches acts on their own
+lessons only); the director, deputy director and methodologist read them all; a learner submits
+homework and writes in their class's chat; a parent reads their child's homework.
 """
 
 import datetime as dt
@@ -19,8 +19,9 @@ TEACH = ["lms.homework.manage", "lms.plan.view", "lms.plan.manage", "lms.distanc
 ADDITIONS = {
     "school_teacher": TEACH,
     "school_methodologist": SUPERVISE,
-    "school_deputy_director": SUPERVISE,
-    "school_director": SUPERVISE,
+    # Heads may teach too, and grant the teacher's role only when they hold its capabilities.
+    "school_deputy_director": [*SUPERVISE, *TEACH],
+    "school_director": [*SUPERVISE, *TEACH],
     "platform_admin": [*SUPERVISE, *TEACH],
     "learner": [
         "lms.homework.view",

@@ -90,7 +90,7 @@ def test_sec_27_9_private_plan_is_hidden_from_colleagues_shared_one_is_readable_
     private = _plan(lms, title="Жеке")
     shared = _plan(lms, title="Ортақ", shared=True, uploads=[SimpleUploadedFile("a.pdf", PDF)])
     colleague = login(lms.colleague_user)
-    titles = {p["title"] for p in colleague.get(f"{API}/plans").json()}
+    titles = {p["title"] for p in colleague.get(f"{API}/plans").json()["items"]}
     assert titles == {"Ортақ"}
     assert colleague.get(f"{API}/plans/{private.pk}").status_code == 404
     assert _json(colleague, "patch", f"/plans/{shared.pk}", {"title": "Менікі"}).status_code == 403
@@ -122,7 +122,7 @@ def test_sec_27_9_other_school_and_learners_do_not_see_plans(lms, login):
     assert login(lms.b_teacher_user).get(f"/lms/plans/{plan.pk}/").status_code == 404
     learner = login(lms.learner_user)
     assert learner.get(f"{API}/plans/{plan.pk}").status_code == 404
-    assert learner.get(f"{API}/plans").json() == []
+    assert learner.get(f"{API}/plans").json()["items"] == []
     with pytest.raises(Forbidden):
         services.plan_change(actor=lms.actor(lms.colleague_user), plan=plan, title="x")
 
@@ -166,3 +166,18 @@ def test_sec_27_9_web_plan_create_attach_from_lesson_page_and_copy(lms, login):
     copied = client.post(f"/lms/plans/{plan.pk}/copy/", {"title": "Менің нұсқам"})
     assert copied.status_code == 302
     assert LessonPlan.objects.filter(title="Менің нұсқам", copied_from=plan).exists()
+
+
+def test_sec_27_9_plan_list_query_count_does_not_grow(lms, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _plan(lms, shared=True)
+    api = login(lms.colleague_user)
+    with CaptureQueriesContext(connection) as few:
+        assert len(api.get(f"{API}/plans").json()["items"]) == 1
+    for n in range(5):
+        _plan(lms, title=f"Жоспар {n}", shared=True)
+    with CaptureQueriesContext(connection) as many:
+        assert len(api.get(f"{API}/plans?limit=3").json()["items"]) == 3
+    assert len(many) == len(few)
