@@ -277,6 +277,29 @@ def homework_set(request: HttpRequest, lesson_id: UUID, payload: HomeworkIn) -> 
     return 201, services.homework_set(actor=who, lesson=lesson, **payload.model_dump())
 
 
+class HomeworkFilter(Schema):
+    class_id: UUID | None = Field(None, alias="class")
+    due_from: dt.date | None = None
+    due_to: dt.date | None = None
+
+
+@router.get("/lms/homework", response={200: page_of(HomeworkOut), **LIST_ERRORS})
+def homework_list(
+    request: HttpRequest, filters: Query[HomeworkFilter], page: Query[PageQuery]
+) -> Any:
+    """Homework a member of staff sees: every homework of the school for supervisors, their own
+    lessons' for teachers (newest due date first); learners and parents use
+    `/lms/learners/{id}/homework`."""
+    qs = selectors.homework_list(actor(request))
+    if filters.class_id:
+        qs = qs.filter(assignment__school_class_id=filters.class_id)
+    if filters.due_from:
+        qs = qs.filter(due_date__gte=filters.due_from)
+    if filters.due_to:
+        qs = qs.filter(due_date__lte=filters.due_to)
+    return paginate(qs, cursor=page.cursor, limit=page.limit, order_field="-due_date")
+
+
 @router.get("/lms/homework/{homework_id}", response={200: HomeworkDetailOut, **READ_ERRORS})
 def homework_get(request: HttpRequest, homework_id: UUID) -> Any:
     """The homework with the submissions the actor may see (all, their own or their child's)."""
@@ -313,8 +336,6 @@ def submission_submit(request: HttpRequest, homework_id: UUID, payload: Submissi
     """The learner submits or resubmits their answer (files: POST /lms/submissions/{id}/attachments)."""
     who = actor(request)
     homework, _role = selectors.homework_get(who, homework_id)
-    if not payload.text.strip():
-        return services.submission_submit(actor=who, homework=homework, text="", uploads=())
     return services.submission_submit(actor=who, homework=homework, text=payload.text)
 
 

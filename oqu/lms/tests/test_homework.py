@@ -374,3 +374,25 @@ def test_sec_27_11_services_refuse_without_person_or_role(lms, user_with_role):
         services.submission_check(
             actor=lms.actor(lms.teacher_user), submission=checked, decision="return", comment="x"
         )
+
+
+def test_sec_27_11_staff_homework_list_is_scoped_and_its_query_count_is_flat(lms, login):
+    _set(lms)
+    colleague_actor = lms.actor(lms.colleague_user)
+    services.homework_set(
+        actor=colleague_actor, lesson=lms.lesson_5b, text="5Ә", due_date=lms.lesson_5b.date
+    )
+    teacher = login(lms.teacher_user)
+    with CaptureQueriesContext(connection) as few:
+        own = teacher.get(f"{API}/homework").json()["items"]
+    assert [h["class_name"] for h in own] == ["5А"]
+    for _ in range(4):
+        _set(lms, uploads=[SimpleUploadedFile("a.txt", b"x")])
+    with CaptureQueriesContext(connection) as many:
+        assert len(teacher.get(f"{API}/homework").json()["items"]) == 5
+    assert len(many) <= len(few) + 1  # the files' prefetch, once there are any
+    deputy = login(lms.deputy_user)
+    assert len(deputy.get(f"{API}/homework?limit=200").json()["items"]) == 6
+    filtered = deputy.get(f"{API}/homework", {"class": str(lms.class_5b.pk)}).json()["items"]
+    assert [h["class_name"] for h in filtered] == ["5Ә"]
+    assert login(lms.learner_user).get(f"{API}/homework").json()["items"] == []
