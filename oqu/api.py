@@ -10,6 +10,7 @@ from oqu.audit.journal_api import router as journal_router
 from oqu.identity.api import router as identity_router
 from oqu.identity.mfa_api import router as mfa_router
 from oqu.journal.api import router as ejournal_router
+from oqu.lms.api import router as lms_router
 from oqu.ops.api import router as ops_router
 from oqu.orgs.api import router as orgs_router
 from oqu.people.api import router as people_router
@@ -58,3 +59,4 @@ api.add_router("", mfa_router)
 api.add_router("", school_router)
 api.add_router("", timetable_router)
 api.add_router("", ejournal_router)
+api.add_router("", lms_router)

@@ -28,5 +28,6 @@ urlpatterns = [
     path("registration/", include("oqu.registration.urls")),
     path("school/", include("oqu.school.urls")),
     path("journal/", include("oqu.journal.urls")),
+    path("lms/", include("oqu.lms.urls")),
     path("", include("oqu.web.urls")),
 ]

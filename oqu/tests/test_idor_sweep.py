@@ -110,6 +110,8 @@ def world(org_tree: Any, family: Any, user_with_role: Any) -> World:
     school_objects = _school_objects(head, tree.school_b1, teacher, learner)
     _own(w, *school_objects)
     _own(w, *_journal_objects(school_objects, teacher, learner))
+    _own(w, *_school_objects(head, tree.school_b1, teacher, learner))
+    _own(w, *_lms_objects(teacher_user, learner))
     _own(w, employment, enrolment, guardianship, teacher_grant, teacher_user, parent_user)
     _own(w, *w.b_head.grants.all(), w.b_head)
     _own(w, *ActionRecord.objects.filter(organization=tree.school_b1))
@@ -236,6 +238,46 @@ def _journal_objects(school_objects: list[Any], teacher: Any, learner: Any) -> l
         organization=org, lesson=lesson, granted_by=teacher, reason="B", until=timezone.now()
     )
     return [lesson, attendance, assessment, mark, period_mark, reopening]
+
+
+def _lms_objects(teacher_user: Any, learner: Any) -> list[Any]:
+    """B's lesson with homework, a submission, a lesson plan, an announcement, a chat message and
+    their files (SEC-27.9, SEC-27.10, SEC-27.11)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from oqu.lms import services as lms_services
+    from oqu.lms.models import HomeworkSubmission
+    from oqu.school.models import Lesson, TeachingAssignment
+
+    assignment = TeachingAssignment.objects.get(teacher=teacher_user.person)
+    lesson = Lesson.objects.create(
+        organization=assignment.organization,
+        assignment=assignment,
+        date=timezone.localdate(),
+        lesson_number=1,
+        teacher=assignment.teacher,
+    )
+    teacher = scope.actor_for(teacher_user)
+    homework = lms_services.homework_set(
+        actor=teacher,
+        lesson=lesson,
+        text="B",
+        due_date=lesson.date,
+        uploads=[SimpleUploadedFile("b.txt", b"B")],
+    )
+    submission = HomeworkSubmission.objects.create(
+        organization=lesson.organization,
+        homework=homework,
+        learner=learner,
+        text="B",
+        submitted_at=timezone.now(),
+    )
+    plan = lms_services.plan_create(actor=teacher, organization=lesson.organization, title="B")
+    announcement = lms_services.announcement_post(actor=teacher, lesson=lesson, text="B")
+    message = lms_services.message_post(actor=teacher, lesson=lesson, text="B")
+    attachment = homework.attachments.get()
+    return [lesson, homework, submission, plan, announcement, message, attachment]
 
 
 # ---------------------------------------------------------------------------------------------------
