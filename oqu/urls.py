@@ -27,5 +27,7 @@ urlpatterns = [
     path("people/", include("oqu.people.restricted_urls")),
     path("registration/", include("oqu.registration.urls")),
     path("school/", include("oqu.school.urls")),
+    path("testing/", include("oqu.testing.urls")),
+    path("feedback/", include("oqu.feedback.urls")),
     path("", include("oqu.web.urls")),
 ]

@@ -101,6 +101,11 @@ JOBS: tuple[Job, ...] = (
         task_path="oqu.registration.tasks.recheck_unavailable_links",
         every=timedelta(hours=1),
     ),
+    Job(
+        name="testing.close_overdue_attempts",
+        task_path="oqu.testing.tasks.close_overdue",
+        every=timedelta(minutes=1),
+    ),
 )
 
 
