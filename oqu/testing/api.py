@@ -119,10 +119,14 @@ class TestOut(Schema):
 
     @staticmethod
     def resolve_class_name(obj: Any) -> str:
+        if isinstance(obj, dict):  # already resolved (detail views)
+            return obj["class_name"]
         return str(obj.assignment.school_class)
 
     @staticmethod
     def resolve_subject_code(obj: Any) -> str:
+        if isinstance(obj, dict):  # already resolved (detail views)
+            return obj["subject_code"]
         return obj.assignment.subject.code
 
 
@@ -181,14 +185,20 @@ class AttemptOut(Schema):
 
     @staticmethod
     def resolve_test_title(obj: Attempt) -> str:
+        if isinstance(obj, dict):  # already resolved (detail views)
+            return obj["test_title"]
         return obj.test.title
 
     @staticmethod
     def resolve_learner_name(obj: Attempt) -> str:
+        if isinstance(obj, dict):  # already resolved (detail views)
+            return obj["learner_name"]
         return obj.learner.full_name(_language())
 
     @staticmethod
     def resolve_percent(obj: Attempt) -> Decimal | None:
+        if isinstance(obj, dict):  # already resolved (detail views)
+            return obj["percent"]
         return rules.percent(obj.score, obj.max_score) if obj.score is not None else None
 
 

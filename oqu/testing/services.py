@@ -282,10 +282,11 @@ def token_hash(token: str) -> str:
 
 def _require_learner(actor: Actor, test: Test) -> None:
     """The actor takes the test as a learner of its class now (else: not theirs to see)."""
-    if not (actor.person_id and actor.relation_can(LEARNER_ROLE, TAKE)):
-        scope.require(actor, TAKE, test.organization, target=test)
-    if not selectors.is_learner_of(actor, test):
-        raise scope.not_found(actor, TAKE, "testing.test", test.pk)
+    if selectors.is_learner_of(actor, test):
+        return
+    # staff who see the test but are not its learners: 403; anyone else: 404
+    scope.require(actor, TAKE, test.organization, target=test)
+    raise scope.not_found(actor, TAKE, "testing.test", test.pk)
 
 
 def _draw(test: Test, seed: int) -> list[Question]:
