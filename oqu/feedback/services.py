@@ -46,7 +46,9 @@ FAQ_FIELDS = ["category", "question_kk", "question_ru", "answer_kk", "answer_ru"
 def respondent_key(survey: Survey, user: Any) -> str:
     """A keyed hash of survey and account: the same pair always gives the same key, and the key
     cannot be turned back into the account without the server's secret."""
-    return salted_hmac("oqu.feedback.respondent", f"{survey.pk}:{user.pk}").hexdigest()
+    return salted_hmac(
+        "oqu.feedback.respondent", f"{survey.pk}:{user.pk}", algorithm="sha256"
+    ).hexdigest()
 
 
 # -- surveys -----------------------------------------------------------------------------------
