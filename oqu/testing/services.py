@@ -142,7 +142,7 @@ def question_create(
 
 @transaction.atomic
 def question_change(*, actor: Actor, question: Question, **fields: Any) -> Question:
-    """Edit a question or take it out of use; attempts already drawn keep their grading."""
+    """Edit a question or take it out of use; closed attempts keep the points they were given."""
     scope.require(actor, BANK_MANAGE, question.organization, target=question)
     before = journal.snapshot(question, [*QUESTION_FIELDS, "is_active"])
     merged = {

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("org/<uuid:unit_id>/", views.bank, name="bank"),
     path("org/<uuid:unit_id>/questions/add/", views.question_add, name="question_add"),
+    path("questions/<uuid:question_id>/use/", views.question_use, name="question_use"),
     path("org/<uuid:unit_id>/tests/add/", views.control_test_add, name="control_test_add"),
     path("tests/<uuid:test_id>/", views.control_test_page, name="test"),
     path("tests/<uuid:test_id>/start/", views.attempt_start, name="start"),

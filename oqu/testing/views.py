@@ -185,6 +185,22 @@ def question_add(request: HttpRequest, unit_id: UUID) -> HttpResponse:
 
 @require_POST
 @login_required
+def question_use(request: HttpRequest, question_id: UUID) -> HttpResponse:
+    """Take a question out of use (new tests and draws skip it) or back into use."""
+    actor = actor_of(request)
+    question = selectors.question_get(actor, question_id)
+    return _apply(
+        request,
+        lambda: services.question_change(
+            actor=actor, question=question, is_active=request.POST.get("active") == "1"
+        ),
+        _("The question has been updated."),
+        reverse("testing:bank", args=[question.organization_id]),
+    )
+
+
+@require_POST
+@login_required
 def control_test_add(request: HttpRequest, unit_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     unit = unit_get(actor, unit_id)

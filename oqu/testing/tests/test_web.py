@@ -69,6 +69,9 @@ def test_sec_27_14_teacher_adds_questions_and_sets_a_test_on_the_bank_page(tw):
     test = Test.objects.get(title="Тоқсандық бақылау")
     assert test.topic_counts == {"Бөлшектер": 2, "Теңдеулер": 1}
     assert "Тоқсандық бақылау" in teacher.get(f"/testing/org/{tw.org.pk}/").content.decode()
+    teacher.post(f"/testing/questions/{question.pk}/use/", {"active": "0"})
+    question.refresh_from_db()
+    assert question.is_active is False
 
 
 def test_sec_27_14_learner_takes_a_test_in_the_browser_session(tw):
