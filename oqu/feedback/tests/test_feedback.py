@@ -90,7 +90,8 @@ def test_lms_feedback_survey_by_role_answered_once_and_aggregated(people):
     teacher = client_for(people["teacher"])
     assert [s["id"] for s in teacher.get(f"{API}/surveys/for-me").json()] == [survey_id]
     detail = teacher.get(f"{API}/surveys/{survey_id}").json()
-    assert detail["my_roles"] == ["school_teacher"] and not detail["answered"]
+    assert detail["my_roles"] == ["school_teacher"]
+    assert not detail["answered"]
     sent = teacher.post(
         f"{API}/surveys/{survey_id}/responses", answers(ids), content_type="application/json"
     )
@@ -98,7 +99,8 @@ def test_lms_feedback_survey_by_role_answered_once_and_aggregated(people):
     again = teacher.post(
         f"{API}/surveys/{survey_id}/responses", answers(ids), content_type="application/json"
     )
-    assert again.status_code == 409 and again.json()["code"] == "survey_already_answered"
+    assert again.status_code == 409
+    assert again.json()["code"] == "survey_already_answered"
     assert SurveyResponse.objects.get().respondent == people["teacher"]
     # learners are not addressed by this survey
     learner = client_for(people["learner"])
@@ -112,7 +114,8 @@ def test_lms_feedback_survey_by_role_answered_once_and_aggregated(people):
     single, multiple, scale, text = results["questions"]
     assert [o["count"] for o in single["options"]] == [1, 0]
     assert [o["count"] for o in multiple["options"]] == [1, 1, 0]
-    assert scale["mean"] == 4.0 and [d["count"] for d in scale["distribution"]] == [0, 0, 0, 1, 0]
+    assert scale["mean"] == 4.0
+    assert [d["count"] for d in scale["distribution"]] == [0, 0, 0, 1, 0]
     assert text["texts"] == ["Көбірек жеміс"]
     assert teacher.get(f"{API}/surveys/{survey_id}/results").status_code == 404
     assert ActionRecord.objects.filter(action="feedback.survey.respond").count() == 1
@@ -126,7 +129,8 @@ def test_lms_feedback_invalid_answers_are_refused_with_nothing_written(people):
             f"{API}/surveys/{survey_id}/responses", bad, content_type="application/json"
         )
         assert sent.status_code == 400, sent.content
-    assert SurveyResponse.objects.count() == 0 and SurveyAnswer.objects.count() == 0
+    assert SurveyResponse.objects.count() == 0
+    assert SurveyAnswer.objects.count() == 0
 
 
 def test_lms_feedback_anonymous_survey_keeps_no_link_but_prevents_a_second_answer(people):
@@ -248,7 +252,8 @@ def test_lms_feedback_faq_in_kk_and_ru_read_by_all_edited_by_heads(
     changed = director.patch(
         f"{API}/faq/{entry_id}", {"answer_ru": "Меню → «Пароль»."}, content_type="application/json"
     )
-    assert changed.status_code == 200 and changed.json()["answer_ru"] == "Меню → «Пароль»."
+    assert changed.status_code == 200
+    assert changed.json()["answer_ru"] == "Меню → «Пароль»."
     assert ActionRecord.objects.filter(action__startswith="feedback.faq.").count() == 2
     page = learner.get("/feedback/faq/", HTTP_ACCEPT_LANGUAGE="kk").content.decode()
     assert "Құпиясөзді қалай өзгертемін?" in page
@@ -327,7 +332,8 @@ def test_lms_feedback_web_pages_create_open_answer_and_see_results(people):
     parent.post(page_url + "respond/", {f"q-{q_scale.pk}": "5", f"q-{q_single.pk}": "1"})
     assert 'data-testid="answered"' in parent.get(page_url).content.decode()
     results = director.get(page_url).content.decode()
-    assert 'data-testid="response-count"' in results and ": 1" in results
+    assert 'data-testid="response-count"' in results
+    assert ": 1" in results
     faq = director.post(
         "/feedback/faq/add/",
         {
@@ -340,4 +346,5 @@ def test_lms_feedback_web_pages_create_open_answer_and_see_results(people):
             "position": "1",
         },
     )
-    assert faq.status_code == 302 and FaqEntry.objects.filter(question_ru="Вопрос").exists()
+    assert faq.status_code == 302
+    assert FaqEntry.objects.filter(question_ru="Вопрос").exists()

@@ -74,11 +74,13 @@ def test_sec_27_14_teacher_keeps_the_bank_and_sets_a_test_through_the_api(tw):
         },
         content_type="application/json",
     )
-    assert bad.status_code == 400 and bad.json()["code"] == "question_single"
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "question_single"
     changed = teacher.patch(
         f"{API}/questions/{question_id}", {"points": 3}, content_type="application/json"
     )
-    assert changed.status_code == 200 and changed.json()["points"] == 3
+    assert changed.status_code == 200
+    assert changed.json()["points"] == 3
     now = timezone.now()
     made = teacher.post(
         f"{API}/tests",
@@ -94,7 +96,7 @@ def test_sec_27_14_teacher_keeps_the_bank_and_sets_a_test_through_the_api(tw):
         content_type="application/json",
     )
     assert made.status_code == 201, made.content
-    assert made.json()["class_name"] == "5 А" or made.json()["class_name"]
+    assert made.json()["class_name"] == "5А"
     too_many = teacher.post(
         f"{API}/tests",
         {
@@ -108,7 +110,8 @@ def test_sec_27_14_teacher_keeps_the_bank_and_sets_a_test_through_the_api(tw):
         },
         content_type="application/json",
     )
-    assert too_many.status_code == 400 and too_many.json()["code"] == "test_topic_short"
+    assert too_many.status_code == 400
+    assert too_many.json()["code"] == "test_topic_short"
     assert ActionRecord.objects.filter(action="testing.test.create").count() == 1
 
 
@@ -124,11 +127,13 @@ def test_sec_27_14_an_attempt_end_to_end_graded_with_results_for_the_teacher(tw)
     assert put_answer(learner, attempt["id"], short.pk, [" Екі "], token).status_code == 200
     assert put_answer(learner, attempt["id"], multiple.pk, [0], token).status_code == 200
     wrong_kind = put_answer(learner, attempt["id"], single.pk, [0, 1], token)
-    assert wrong_kind.status_code == 400 and wrong_kind.json()["code"] == "answer_single"
+    assert wrong_kind.status_code == 400
+    assert wrong_kind.json()["code"] == "answer_single"
     assert Answer.objects.filter(attempt_id=attempt["id"]).count() == 3
     # the result is not shown while the attempt is open
     open_view = learner.get(f"{API}/attempts/{attempt['id']}", HTTP_X_ATTEMPT_TOKEN=token).json()
-    assert open_view["score"] is None and all(i["correct"] is None for i in open_view["items"])
+    assert open_view["score"] is None
+    assert all(i["correct"] is None for i in open_view["items"])
     finished = learner.post(f"{API}/attempts/{attempt['id']}/finish", HTTP_X_ATTEMPT_TOKEN=token)
     assert finished.status_code == 200, finished.content
     assert Decimal(finished.json()["score"]) == Decimal(3)  # 1 (single) + 2 (short), multiple wrong
@@ -136,11 +141,13 @@ def test_sec_27_14_an_attempt_end_to_end_graded_with_results_for_the_teacher(tw)
     assert Decimal(finished.json()["percent"]) == Decimal("42.9")
     # the learner sees their result after closing, from any session
     result = client_for(tw.learner_user).get(f"{API}/attempts/{attempt['id']}").json()
-    assert result["status"] == "closed" and result["items"][0]["correct"] == [0]
+    assert result["status"] == "closed"
+    assert result["items"][0]["correct"] == [0]
     assert result["events"] == []
     # answers after closing are refused
     late = put_answer(learner, attempt["id"], single.pk, [1], token)
-    assert late.status_code == 409 and late.json()["code"] == "attempt_closed"
+    assert late.status_code == 409
+    assert late.json()["code"] == "attempt_closed"
     # the teacher's class results: one row per learner of 5 А
     rows = client_for(tw.teacher_user).get(f"{API}/tests/{test.pk}/results").json()
     assert [(r["status"], r["score"], r["percent"]) for r in rows] == [("closed", "3.0", "42.9")]
@@ -174,9 +181,11 @@ def test_sec_27_14_an_answer_after_the_deadline_is_refused_and_the_attempt_close
         deadline=timezone.now() - dt.timedelta(seconds=1)
     )
     late = put_answer(learner, attempt["id"], tw.questions[1].pk, [0], token)
-    assert late.status_code == 409 and late.json()["code"] == "attempt_deadline_passed"
+    assert late.status_code == 409
+    assert late.json()["code"] == "attempt_deadline_passed"
     closed = Attempt.objects.get(pk=attempt["id"])
-    assert closed.status == "closed" and closed.closed_by == "deadline"
+    assert closed.status == "closed"
+    assert closed.closed_by == "deadline"
     assert closed.score == Decimal(1)
     assert not Answer.objects.filter(attempt=closed, question=tw.questions[1]).exists()
     assert ProctoringEvent.objects.filter(attempt=closed, kind="late_answer").count() == 1
@@ -210,9 +219,11 @@ def test_sec_27_14_one_active_session_another_session_gets_409_and_is_recorded(t
     # no token, a wrong token, a second start: all refused and recorded
     assert second.get(f"{API}/attempts/{attempt['id']}").status_code == 409
     refused = put_answer(second, attempt["id"], tw.questions[0].pk, [0], "forged")
-    assert refused.status_code == 409 and refused.json()["code"] == "attempt_other_session"
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "attempt_other_session"
     again = second.post(f"{API}/tests/{test.pk}/attempts", content_type="application/json")
-    assert again.status_code == 409 and again.json()["code"] == "attempt_exists"
+    assert again.status_code == 409
+    assert again.json()["code"] == "attempt_exists"
     web = second.get(f"/testing/attempts/{attempt['id']}/")
     assert web.status_code == 409
     events = ProctoringEvent.objects.filter(attempt_id=attempt["id"], kind="other_session")
@@ -245,10 +256,14 @@ def test_sec_27_14_tab_switch_and_focus_loss_are_recorded_and_the_teacher_sees_t
     assert [e["kind"] for e in seen["events"]] == ["tab_hidden", "tab_visible", "focus_lost"]
     assert seen["items"][0]["correct"] is not None
     rows = client_for(tw.teacher_user).get(f"{API}/tests/{test.pk}/results").json()
-    assert rows[0]["proctoring_events"] == 3 and rows[0]["status"] == "open"
+    assert rows[0]["proctoring_events"] == 3
+    assert rows[0]["status"] == "open"
     page = client_for(tw.teacher_user).get(f"/testing/attempts/{attempt['id']}/")
     assert page.status_code == 200
-    assert "Switched to another tab" in page.content.decode() or "tab" in page.content.decode()
+    assert (
+        page.content.decode().count("<td>", page.content.decode().index('data-testid="events"'))
+        == 6
+    )
 
 
 def test_sec_27_14_a_learner_of_another_class_cannot_see_or_start_the_test(tw):
@@ -292,7 +307,8 @@ def test_sec_27_14_a_test_outside_its_window_cannot_be_started(tw):
         tw, opens_at=now + dt.timedelta(hours=1), closes_at=now + dt.timedelta(hours=2)
     )
     answer = client_for(tw.learner_user).post(f"{API}/tests/{later.pk}/attempts")
-    assert answer.status_code == 409 and answer.json()["code"] == "test_not_open"
+    assert answer.status_code == 409
+    assert answer.json()["code"] == "test_not_open"
 
 
 def test_sec_27_14_the_deadline_never_passes_the_closing_of_the_window(tw):
