@@ -355,3 +355,21 @@ def test_sec_27_14_list_query_counts_do_not_grow_with_rows(tw, org_tree):
         services.attempt_start(actor=actor_for(user), test=test)
     after = [_count(teacher, url) for url in urls]
     assert after == before
+
+
+def test_sec_27_14_demo_data_gives_the_teacher_a_bank_and_an_open_random_test(tw):
+    from oqu.feedback.demo import ensure_demo_feedback
+    from oqu.feedback.models import FaqEntry, Survey
+    from oqu.testing.demo import ensure_demo_tests
+    from oqu.testing.models import Test
+
+    teacher = tw.assignment.teacher
+    assert ensure_demo_tests(teacher) == 1
+    assert ensure_demo_tests(teacher) == 0  # idempotent
+    test = Test.objects.get(assignment=tw.assignment, mode="random")
+    attempt, _token = services.attempt_start(actor=actor_for(tw.learner_user), test=test)
+    assert len(attempt.question_ids) == 3
+    ensure_demo_feedback(tw.org)
+    ensure_demo_feedback(tw.org)
+    assert Survey.objects.filter(organization=tw.org, status="open").count() == 2
+    assert FaqEntry.objects.count() == 4

@@ -139,3 +139,9 @@ def demo_school_year(command: BaseCommand) -> None:
     teacher = User.objects.filter(username="teacher").select_related("person").first()
     year = ensure_demo_school(grant.unit, teacher.person if teacher else None)
     command.stdout.write(f"Demo school year {year.name}: {year.classes.count()} classes")
+    from oqu.feedback.demo import ensure_demo_feedback
+    from oqu.testing.demo import ensure_demo_tests
+
+    tests = ensure_demo_tests(teacher.person if teacher else None)
+    ensure_demo_feedback(grant.unit, grant.user)
+    command.stdout.write(f"Demo tests: {tests} new; demo surveys and FAQ in place")
