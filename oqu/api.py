@@ -7,6 +7,7 @@ from oqu.apikit import AUTH, install_error_handlers
 from oqu.audit.api import router as audit_router
 from oqu.audit.dbms_api import router as dbms_router
 from oqu.audit.journal_api import router as journal_router
+from oqu.feedback.api import router as feedback_router
 from oqu.identity.api import router as identity_router
 from oqu.identity.mfa_api import router as mfa_router
 from oqu.journal.api import router as ejournal_router
@@ -19,6 +20,7 @@ from oqu.registration.api import router as registration_router
 from oqu.school.api import router as school_router
 from oqu.school.timetable_api import router as timetable_router
 from oqu.sso.api import router as sso_router
+from oqu.testing.api import router as testing_router
 
 DESCRIPTION = """
 The national education platform's API: the hierarchy, people and their relations, roles and grants.
@@ -60,3 +62,5 @@ api.add_router("", school_router)
 api.add_router("", timetable_router)
 api.add_router("", ejournal_router)
 api.add_router("", lms_router)
+api.add_router("", testing_router)
+api.add_router("", feedback_router)

@@ -29,5 +29,7 @@ urlpatterns = [
     path("school/", include("oqu.school.urls")),
     path("journal/", include("oqu.journal.urls")),
     path("lms/", include("oqu.lms.urls")),
+    path("testing/", include("oqu.testing.urls")),
+    path("feedback/", include("oqu.feedback.urls")),
     path("", include("oqu.web.urls")),
 ]

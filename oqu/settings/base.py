@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "oqu.school",
     "oqu.journal",
     "oqu.lms",
+    "oqu.testing",
+    "oqu.feedback",
     "oqu.demo",
     "oqu.web",
 ]

@@ -112,6 +112,7 @@ def world(org_tree: Any, family: Any, user_with_role: Any) -> World:
     _own(w, *_journal_objects(school_objects, teacher, learner))
     _own(w, *_school_objects(head, tree.school_b1, teacher, learner))
     _own(w, *_lms_objects(teacher_user, learner))
+    _own(w, *_testing_and_feedback_objects(head, tree.school_b1, school_objects[-1], learner))
     _own(w, employment, enrolment, guardianship, teacher_grant, teacher_user, parent_user)
     _own(w, *w.b_head.grants.all(), w.b_head)
     _own(w, *ActionRecord.objects.filter(organization=tree.school_b1))
@@ -278,6 +279,57 @@ def _lms_objects(teacher_user: Any, learner: Any) -> list[Any]:
     message = lms_services.message_post(actor=teacher, lesson=lesson, text="B")
     attachment = homework.attachments.get()
     return [lesson, homework, submission, plan, announcement, message, attachment]
+
+
+def _testing_and_feedback_objects(
+    head: Any, school: Any, assignment: Any, learner: Any
+) -> list[Any]:
+    """B's bank question, test, a learner's attempt at it, and a survey with a question."""
+    from django.utils import timezone
+
+    from oqu.feedback import services as feedback_services
+    from oqu.testing import services as testing_services
+    from oqu.testing.models import Attempt
+
+    question = testing_services.question_create(
+        actor=head,
+        subject=assignment.subject,
+        grade=9,
+        topic="Алгебра",
+        kind="short",
+        text="2 + 2 = ?",
+        choices=[],
+        correct=["4"],
+    )
+    now = timezone.now()
+    test = testing_services.control_test_create(
+        actor=head,
+        assignment=assignment,
+        title="B",
+        mode="fixed",
+        question_ids=[question.pk],
+        time_limit_minutes=30,
+        opens_at=now - dt.timedelta(hours=1),
+        closes_at=now + dt.timedelta(hours=1),
+    )
+    attempt = Attempt.objects.create(
+        organization=school,
+        test=test,
+        learner=learner,
+        seed=1,
+        question_ids=[str(question.pk)],
+        session_token_hash=testing_services.token_hash("b-token"),
+        started_at=now,
+        deadline=now + dt.timedelta(minutes=30),
+        max_score=1,
+    )
+    survey = feedback_services.survey_create(
+        actor=head, organization=school, title="B", target_roles=["school_teacher"]
+    )
+    survey_question = feedback_services.survey_question_add(
+        actor=head, survey=survey, kind="text", text="?"
+    )
+    return [question, test, attempt, survey, survey_question]
 
 
 # ---------------------------------------------------------------------------------------------------

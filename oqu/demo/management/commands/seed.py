@@ -150,3 +150,9 @@ def demo_school_year(command: BaseCommand) -> None:
         f"Demo school year {year.name}: {year.classes.count()} classes, "
         f"{written['lesson']:,} lessons added"
     )
+    from oqu.feedback.demo import ensure_demo_feedback
+    from oqu.testing.demo import ensure_demo_tests
+
+    tests = ensure_demo_tests(teacher.person if teacher else None)
+    ensure_demo_feedback(grant.unit, grant.user)
+    command.stdout.write(f"Demo tests: {tests} new; demo surveys and FAQ in place")
