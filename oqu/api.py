@@ -15,6 +15,7 @@ from oqu.people.api import router as people_router
 from oqu.people.restricted_api import router as restricted_router
 from oqu.registration.api import router as registration_router
 from oqu.school.api import router as school_router
+from oqu.school.load_api import router as school_load_router
 from oqu.sso.api import router as sso_router
 
 DESCRIPTION = """
@@ -54,3 +55,4 @@ api.add_router("", sso_router)
 api.add_router("", registration_router)
 api.add_router("", mfa_router)
 api.add_router("", school_router)
+api.add_router("", school_load_router)
