@@ -13,6 +13,7 @@ from oqu.ops.api import router as ops_router
 from oqu.orgs.api import router as orgs_router
 from oqu.people.api import router as people_router
 from oqu.people.restricted_api import router as restricted_router
+from oqu.profiles.api import router as profiles_router
 from oqu.registration.api import router as registration_router
 from oqu.school.api import router as school_router
 from oqu.school.load_api import router as school_load_router
@@ -56,3 +57,4 @@ api.add_router("", registration_router)
 api.add_router("", mfa_router)
 api.add_router("", school_router)
 api.add_router("", school_load_router)
+api.add_router("", profiles_router)

@@ -28,5 +28,6 @@ urlpatterns = [
     path("registration/", include("oqu.registration.urls")),
     path("school/", include("oqu.school.urls")),
     path("school/", include("oqu.school.load_urls")),
+    path("profiles/", include("oqu.profiles.urls")),
     path("", include("oqu.web.urls")),
 ]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from oqu.people.models import Employment, Enrolment, Person
@@ -157,7 +158,17 @@ def home_units(person: Person, profile: str) -> list:
 # -- forms: the validation of every section's fields, used by the services ----------------------
 
 
-class _DatedForm(forms.ModelForm):
+class _ProfileForm(forms.ModelForm):
+    """Dates as the browser's date picker."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class _DatedForm(_ProfileForm):
     """Start and end dates in order, where a section has both."""
 
     def clean(self) -> dict:
@@ -168,7 +179,7 @@ class _DatedForm(forms.ModelForm):
         return data
 
 
-class EducationForm(forms.ModelForm):
+class EducationForm(_ProfileForm):
     graduation_year = forms.IntegerField(label=_("year of graduation"), min_value=1940, max_value=2100)
 
     class Meta:
@@ -176,7 +187,7 @@ class EducationForm(forms.ModelForm):
         fields = list(SECTIONS["education"].fields)
 
 
-class AttestationForm(forms.ModelForm):
+class AttestationForm(_ProfileForm):
     category = forms.ModelChoiceField(
         queryset=QualificationCategory.objects.filter(is_active=True),
         to_field_name="code",
@@ -186,6 +197,11 @@ class AttestationForm(forms.ModelForm):
     class Meta:
         model = Attestation
         fields = list(SECTIONS["attestation"].fields)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        language = get_language() or "kk"
+        self.fields["category"].label_from_instance = lambda c: c.name(language)  # type: ignore[attr-defined]
 
     def clean(self) -> dict:
         data = super().clean()
@@ -209,25 +225,25 @@ class CourseForm(_DatedForm):
         fields = list(SECTIONS["course"].fields)
 
 
-class CertificateForm(forms.ModelForm):
+class CertificateForm(_ProfileForm):
     class Meta:
         model = Certificate
         fields = list(SECTIONS["teacher_certificate"].fields)
 
 
-class AchievementForm(forms.ModelForm):
+class AchievementForm(_ProfileForm):
     class Meta:
         model = Achievement
         fields = list(SECTIONS["achievement"].fields)
 
 
-class CareerTestForm(forms.ModelForm):
+class CareerTestForm(_ProfileForm):
     class Meta:
         model = CareerTest
         fields = list(SECTIONS["career_test"].fields)
 
 
-class CareerChoiceForm(forms.ModelForm):
+class CareerChoiceForm(_ProfileForm):
     class Meta:
         model = CareerChoice
         fields = list(SECTIONS["career_choice"].fields)

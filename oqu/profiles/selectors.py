@@ -15,9 +15,11 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from oqu.access import scope
 from oqu.access.scope import Actor
+from oqu.kernel.errors import NotFound
 from oqu.people.models import Employment, Person
 
 from .models import (
@@ -254,3 +256,18 @@ def proposed_courses(actor: Actor, organization: Any) -> QuerySet[Course]:
         TEACHER_MANAGE,
         Course.objects.filter(organization=organization, status=Course.Status.PROPOSED),
     ).select_related("person")
+
+
+def course_get(actor: Actor, entry_id: UUID | str) -> Course:
+    entry = entry_get(actor, entry_id)
+    if not isinstance(entry, Course):
+        raise scope.not_found(actor, TEACHER_VIEW, "profiles.course", entry_id)
+    return entry
+
+
+def attachment_get(actor: Actor, entry_id: UUID | str) -> Any:
+    """The entry whose file is asked for: visible to the actor and with a file (else 404)."""
+    entry = entry_get(actor, entry_id)
+    if not getattr(entry, "attachment", None):
+        raise NotFound(_("This entry has no file."), code="no_attachment")
+    return entry
