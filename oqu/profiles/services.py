@@ -71,7 +71,13 @@ def _derive(entry: Any) -> None:
 
 
 def _snapshot(entry: Any) -> dict[str, Any]:
-    return journal.snapshot(entry)
+    """The entry's fields for the journal; a file by its stored name."""
+    values = journal.snapshot(entry)
+    values.pop("created_at", None)
+    values.pop("updated_at", None)
+    if "attachment" in values:
+        values["attachment"] = entry.attachment.name or ""
+    return values
 
 
 @transaction.atomic
