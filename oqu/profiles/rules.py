@@ -30,9 +30,7 @@ def merge_intervals(intervals: Iterable[Interval], as_of: dt.date) -> list[tuple
 
     Two positions held at once count once: experience is time, not the number of jobs.
     """
-    closed = sorted(
-        (start, min(end or as_of, as_of)) for start, end in intervals if start <= as_of
-    )
+    closed = sorted((start, min(end or as_of, as_of)) for start, end in intervals if start <= as_of)
     merged: list[tuple[dt.date, dt.date]] = []
     for start, end in closed:
         if end < start:

@@ -148,11 +148,8 @@ def section_of(entry: models.Model) -> Section:
 def home_units(person: Person, profile: str) -> list:
     """Where the profile is kept now: the schools a teacher works in, or a learner learns in."""
     model = Employment if profile == TEACHER else Enrolment
-    rows = model.objects.filter(person=person, end_date__isnull=True).select_related(
-        "organization"
-    )
+    rows = model.objects.filter(person=person, end_date__isnull=True).select_related("organization")
     return list({row.organization_id: row.organization for row in rows}.values())
-
 
 
 # -- forms: the validation of every section's fields, used by the services ----------------------
@@ -180,7 +177,9 @@ class _DatedForm(_ProfileForm):
 
 
 class EducationForm(_ProfileForm):
-    graduation_year = forms.IntegerField(label=_("year of graduation"), min_value=1940, max_value=2100)
+    graduation_year = forms.IntegerField(
+        label=_("year of graduation"), min_value=1940, max_value=2100
+    )
 
     class Meta:
         model = Education

@@ -121,7 +121,9 @@ def teacher_profile(actor: Actor, person: Person, as_of: dt.date | None = None) 
     as_of = as_of or today()
     sections = {s.code: _entries(s.code, person) for s in TEACHER_SECTIONS}
     employments = list(
-        Employment.objects.filter(person=person).select_related("organization").order_by("start_date")
+        Employment.objects.filter(person=person)
+        .select_related("organization")
+        .order_by("start_date")
     )
     intervals = [(e.start_date, e.end_date) for e in employments] + [
         (p.start_date, p.end_date) for p in sections["experience"]
@@ -217,7 +219,9 @@ class RosterRow:
     next_attestation_due: dt.date | None
 
 
-def teacher_roster(actor: Actor, organization: Any, as_of: dt.date | None = None) -> list[RosterRow]:
+def teacher_roster(
+    actor: Actor, organization: Any, as_of: dt.date | None = None
+) -> list[RosterRow]:
     """Staff of a school with their category and next attestation; three queries in all."""
     scope.require(actor, TEACHER_VIEW, organization)
     as_of = as_of or today()

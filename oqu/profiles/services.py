@@ -81,9 +81,7 @@ def _snapshot(entry: Any) -> dict[str, Any]:
 
 
 @transaction.atomic
-def entry_create(
-    *, actor: Actor, section: str, person: Person, data: dict[str, Any]
-) -> Any:
+def entry_create(*, actor: Actor, section: str, person: Person, data: dict[str, Any]) -> Any:
     """Add an entry to a section of `person`'s profile (by the school's staff)."""
     sec = SECTIONS[section]
     unit = _require_manage(actor, sec, person)
@@ -112,11 +110,7 @@ def entry_update(*, actor: Actor, entry: Any, data: dict[str, Any]) -> Any:
     _require_manage(actor, sec, entry.person, target=entry)
     before = _snapshot(entry)
     current = {
-        name: (
-            getattr(entry, name).code
-            if name == "category"
-            else getattr(entry, name)
-        )
+        name: (getattr(entry, name).code if name == "category" else getattr(entry, name))
         for name in sec.fields
     }
     entry = _validated(sec, {**current, **data}, instance=entry)
@@ -198,7 +192,9 @@ def course_decide(*, actor: Actor, course: Course, approve: bool) -> Course:
 def check_upload(upload: UploadedFile) -> str:
     """The upload's extension after the size and type checks (refused: a 400 with a code)."""
     if upload.size is None or upload.size == 0:
-        raise ValidationError(_("The file is empty."), code="file_empty", fields={"file": ["empty"]})
+        raise ValidationError(
+            _("The file is empty."), code="file_empty", fields={"file": ["empty"]}
+        )
     if upload.size > max_file_bytes():
         raise ValidationError(
             _("The file is larger than %(mb)s MB.") % {"mb": max_file_bytes() // (1024 * 1024)},

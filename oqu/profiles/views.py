@@ -39,7 +39,9 @@ def _page_url(profile: str, person_id: Any) -> str:
     return reverse(name, args=[person_id])
 
 
-def _blocks(profile_sections: list[Any], entries: dict[str, list[Any]], forms: dict[str, Any]) -> list[dict[str, Any]]:
+def _blocks(
+    profile_sections: list[Any], entries: dict[str, list[Any]], forms: dict[str, Any]
+) -> list[dict[str, Any]]:
     return [
         {
             "section": section,
@@ -50,7 +52,9 @@ def _blocks(profile_sections: list[Any], entries: dict[str, list[Any]], forms: d
     ]
 
 
-def _teacher_context(request: HttpRequest, person: Any, forms: dict[str, Any] | None = None) -> dict[str, Any]:
+def _teacher_context(
+    request: HttpRequest, person: Any, forms: dict[str, Any] | None = None
+) -> dict[str, Any]:
     actor = actor_of(request)
     profile = selectors.teacher_profile(actor, person)
     forms = forms or {}
@@ -68,7 +72,9 @@ def _teacher_context(request: HttpRequest, person: Any, forms: dict[str, Any] | 
     }
 
 
-def _learner_context(request: HttpRequest, person: Any, forms: dict[str, Any] | None = None) -> dict[str, Any]:
+def _learner_context(
+    request: HttpRequest, person: Any, forms: dict[str, Any] | None = None
+) -> dict[str, Any]:
     actor = actor_of(request)
     profile = selectors.learner_profile(actor, person)
     return {
@@ -175,7 +181,9 @@ def course_propose(request: HttpRequest, person_id: UUID) -> HttpResponse:
         _refused(request, error)
         forms["propose"] = _bound_form("course", request, error, "propose")
     else:
-        messages.success(request, _("The course is proposed; it counts once the school confirms it."))
+        messages.success(
+            request, _("The course is proposed; it counts once the school confirms it.")
+        )
     return _after_change(request, person, TEACHER, forms)
 
 

@@ -163,7 +163,9 @@ def school_load(
 
     lines_by_teacher: dict[Any, list[LoadLine]] = {}
     teachers: dict[Any, Person] = {}
-    for item in assignments.order_by("school_class__grade", "school_class__letter", "subject__code"):
+    for item in assignments.order_by(
+        "school_class__grade", "school_class__letter", "subject__code"
+    ):
         teachers[item.teacher_id] = item.teacher
         lines_by_teacher.setdefault(item.teacher_id, []).append(
             LoadLine(
@@ -179,7 +181,9 @@ def school_load(
     for employment in staff:
         teachers.setdefault(employment.person_id, employment.person)
     held = dict(
-        substitutions.values("substitute_id").annotate(n=Count("pk")).values_list("substitute_id", "n")
+        substitutions.values("substitute_id")
+        .annotate(n=Count("pk"))
+        .values_list("substitute_id", "n")
     )
     given = dict(
         substitutions.values("absent_teacher_id")

@@ -100,7 +100,9 @@ def school_load(request: HttpRequest, year_id: UUID, filters: Query[LoadFilter])
     who = actor(request)
     year = load.load_year_get(who, year_id)
     language = _language()
-    return _out(load.school_load(who, year, teacher_id=filters.teacher, language=language), language)
+    return _out(
+        load.school_load(who, year, teacher_id=filters.teacher, language=language), language
+    )
 
 
 @router.get(

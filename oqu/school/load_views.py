@@ -37,9 +37,7 @@ def load_page(request: HttpRequest, year_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     year = load.load_year_get(actor, year_id)
     language = _language()
-    result = load.school_load(
-        actor, year, teacher_id=_teacher_filter(request), language=language
-    )
+    result = load.school_load(actor, year, teacher_id=_teacher_filter(request), language=language)
     return render(
         request,
         "school/load.html",

@@ -77,7 +77,8 @@ def test_map_pass_director_keeps_the_teacher_profile_and_every_change_is_journal
     services.entry_create(actor=director, section="course", person=world.teacher, data=COURSE)
     profile = selectors.teacher_profile(director, world.teacher, as_of=D(2025, 8, 31))
     assert str(profile.experience) == "8y 0m 0d"  # 3 years earlier + 5 years in A1
-    assert profile.category.category.code == "expert" and profile.category_in_force
+    assert profile.category.category.code == "expert"
+    assert profile.category_in_force
     assert profile.next_attestation_due == D(2027, 5, 20)
     assert profile.confirmed_course_hours == 72
     assert profile.can_manage
@@ -88,9 +89,10 @@ def test_map_pass_director_keeps_the_teacher_profile_and_every_change_is_journal
     assert row.organization_id == world.teacher.employments.get().organization_id
     services.entry_delete(actor=director, entry=education)
     assert ActionRecord.objects.filter(action="profiles.education.delete").exists()
-    assert ActionRecord.objects.filter(action="profiles.attestation.create").get().after[
-        "valid_until"
-    ] == "2027-05-20"
+    assert (
+        ActionRecord.objects.filter(action="profiles.attestation.create").get().after["valid_until"]
+        == "2027-05-20"
+    )
 
 
 def test_map_pass_a_not_assigned_result_keeps_no_validity(world):
@@ -108,7 +110,8 @@ def test_map_pass_a_not_assigned_result_keeps_no_validity(world):
     )
     assert refused.valid_until is None
     profile = selectors.teacher_profile(director, world.teacher, as_of=D(2025, 1, 1))
-    assert profile.category is None and profile.next_attestation_due == D(2025, 1, 1)
+    assert profile.category is None
+    assert profile.next_attestation_due == D(2025, 1, 1)
 
 
 def test_map_pass_bad_input_is_refused_with_codes_and_nothing_is_written(world):
@@ -120,7 +123,8 @@ def test_map_pass_bad_input_is_refused_with_codes_and_nothing_is_written(world):
             person=world.teacher,
             data={**COURSE, "end_date": "2024-02-01"},
         )
-    assert error.value.code == "profile_entry_invalid" and "end_date" in error.value.fields
+    assert error.value.code == "profile_entry_invalid"
+    assert "end_date" in error.value.fields
     with pytest.raises(ValidationError) as error:
         services.entry_create(
             actor=director,
@@ -129,15 +133,19 @@ def test_map_pass_bad_input_is_refused_with_codes_and_nothing_is_written(world):
             data={"held_on": "2024-05-20", "category": "no-such", "result": "assigned"},
         )
     assert "category" in error.value.fields
-    assert not Course.objects.exists() and not Attestation.objects.exists()
+    assert not Course.objects.exists()
+    assert not Attestation.objects.exists()
 
 
 def test_map_pass_teacher_sees_own_profile_proposes_a_course_and_the_head_confirms(world):
     teacher = world.actor(world.teacher_user)
     profile = selectors.teacher_profile(teacher, world.teacher)
-    assert profile.can_propose and not profile.can_manage
+    assert profile.can_propose
+    assert not profile.can_manage
     with pytest.raises(Forbidden):
-        services.entry_create(actor=teacher, section="education", person=world.teacher, data=EDUCATION)
+        services.entry_create(
+            actor=teacher, section="education", person=world.teacher, data=EDUCATION
+        )
     proposed = services.course_propose(actor=teacher, person=world.teacher, data=COURSE)
     assert proposed.status == Course.Status.PROPOSED
     assert selectors.teacher_profile(teacher, world.teacher).confirmed_course_hours == 0
@@ -168,7 +176,9 @@ def test_map_pass_another_school_sees_nothing(world):
     with pytest.raises(NotFound):
         selectors.teacher_profile(stranger, world.teacher)
     with pytest.raises(NotFound):
-        services.entry_create(actor=stranger, section="education", person=world.teacher, data=EDUCATION)
+        services.entry_create(
+            actor=stranger, section="education", person=world.teacher, data=EDUCATION
+        )
     entry = services.entry_create(
         actor=world.actor(world.director_user),
         section="education",
@@ -212,7 +222,9 @@ def test_sec27_1_school_staff_record_olympiads_and_the_parent_and_learner_see_th
         assert profile.counts_by_level == {"region": 1}
         assert len(profile.sections["career_test"]) == len(profile.sections["career_choice"]) == 1
         assert not profile.can_manage
-        assert list(selectors.learner_certificates(world.actor(user), world.learner)) == [certificate]
+        assert list(selectors.learner_certificates(world.actor(user), world.learner)) == [
+            certificate
+        ]
     assert ActionRecord.objects.filter(action="profiles.achievement.create").count() == 1
 
 
@@ -223,10 +235,14 @@ def test_sec27_1_a_parent_sees_only_their_own_child_and_changes_nothing(world):
     with pytest.raises(NotFound):
         selectors.learner_certificates(parent, world.other_learner)
     with pytest.raises(NotFound):
-        services.entry_create(actor=parent, section="achievement", person=world.learner, data=OLYMPIAD)
+        services.entry_create(
+            actor=parent, section="achievement", person=world.learner, data=OLYMPIAD
+        )
     learner = world.actor(world.learner_user)
     with pytest.raises(NotFound):
-        services.entry_create(actor=learner, section="achievement", person=world.learner, data=OLYMPIAD)
+        services.entry_create(
+            actor=learner, section="achievement", person=world.learner, data=OLYMPIAD
+        )
     with pytest.raises(NotFound):
         selectors.teacher_profile(parent, world.teacher)
 
@@ -236,7 +252,9 @@ def test_sec27_1_another_school_may_not_see_or_edit_a_learner_profile(world):
     with pytest.raises(NotFound):
         selectors.learner_profile(stranger, world.learner)
     with pytest.raises(NotFound):
-        services.entry_create(actor=stranger, section="achievement", person=world.learner, data=OLYMPIAD)
+        services.entry_create(
+            actor=stranger, section="achievement", person=world.learner, data=OLYMPIAD
+        )
 
 
 def test_sec27_1_certificate_files_are_checked_for_size_and_type(world, settings):
@@ -250,7 +268,8 @@ def test_sec27_1_certificate_files_are_checked_for_size_and_type(world, settings
     certificate.refresh_from_db()
     assert certificate.attachment.name.endswith(f"{certificate.pk}.pdf")  # not the uploaded name
     record = ActionRecord.objects.get(action="profiles.attachment.set")
-    assert record.after["size"] == len(PDF) and len(record.after["sha256"]) == 64
+    assert record.after["size"] == len(PDF)
+    assert len(record.after["sha256"]) == 64
     with pytest.raises(ValidationError) as error:
         services.attachment_set(
             actor=teacher, entry=certificate, upload=SimpleUploadedFile("x.pdf", b"MZ\x90\x00evil")
@@ -274,7 +293,9 @@ def test_sec27_1_certificate_files_are_checked_for_size_and_type(world, settings
         data={"direction": "Медицина", "chosen_on": "2025-04-01"},
     )
     with pytest.raises(ValidationError) as error:
-        services.attachment_set(actor=teacher, entry=career, upload=SimpleUploadedFile("a.pdf", PDF))
+        services.attachment_set(
+            actor=teacher, entry=career, upload=SimpleUploadedFile("a.pdf", PDF)
+        )
     assert error.value.code == "no_attachment"
 
 

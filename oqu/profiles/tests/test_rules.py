@@ -40,7 +40,9 @@ def test_map_pass_experience_ignores_what_starts_after_the_date():
 
 
 def test_map_pass_touching_intervals_merge():
-    merged = merge_intervals([(D(2020, 1, 1), D(2020, 6, 30)), (D(2020, 7, 1), None)], D(2020, 12, 31))
+    merged = merge_intervals(
+        [(D(2020, 1, 1), D(2020, 6, 30)), (D(2020, 7, 1), None)], D(2020, 12, 31)
+    )
     assert merged == [(D(2020, 1, 1), D(2020, 12, 31))]
 
 
@@ -76,7 +78,9 @@ def test_map_pass_a_refused_attestation_keeps_the_category_in_force():
         AttestationFact(D(2024, 5, 1), 3, "not_assigned", None),
     ]
     latest, in_force = current_category(facts, D(2025, 1, 1))
-    assert latest is not None and latest.category_rank == 2 and in_force
+    assert latest is not None
+    assert latest.category_rank == 2
+    assert in_force
     assert next_attestation_due(facts, D(2025, 1, 1)) == D(2026, 5, 1)
 
 

@@ -78,7 +78,9 @@ def staffed(school: Any) -> dict[str, Any]:
         "other": other,
         "s_math": assign(school, school.teacher, school.class_5a, school.math, "5"),
         "s_kaz": assign(school, school.teacher, school.class_5b, school.kazakh, "4"),
-        "s_group": assign(school, school.teacher, school.class_5a, school.kazakh, "3", subgroup=group),
+        "s_group": assign(
+            school, school.teacher, school.class_5a, school.kazakh, "3", subgroup=group
+        ),
         "b_math": assign(school, other, school.class_5b, school.math, "10"),
         "b_kaz": assign(school, other, school.class_5a, school.kazakh, "8"),
     }
@@ -111,7 +113,9 @@ def test_sec27_13_load_per_teacher_against_the_rate_in_force(school, staffed, us
     assert (result.overloaded, result.underloaded) == (1, 1)
 
 
-def test_sec27_13_hours_for_the_year_are_weekly_hours_times_study_weeks(school, staffed, user_with_role):
+def test_sec27_13_hours_for_the_year_are_weekly_hours_times_study_weeks(
+    school, staffed, user_with_role
+):
     director = scope.actor_for(user_with_role("school_director", school.year.organization))
     result = load.school_load(director, school.year)
     assert Decimal(30) <= result.study_weeks <= Decimal(36)
@@ -131,7 +135,12 @@ def test_sec27_13_study_weeks_count_working_days_of_the_quarters(school):
         [(D(2030, 9, 2), D(2030, 9, 13)), (D(2030, 11, 11), D(2030, 11, 22))], start=1
     ):
         StudyPeriod.objects.create(
-            organization=org, year=year, kind="quarter", number=number, start_date=start, end_date=end
+            organization=org,
+            year=year,
+            kind="quarter",
+            number=number,
+            start_date=start,
+            end_date=end,
         )
     assert load.study_weeks(year) == Decimal("4.0")
 
@@ -225,9 +234,12 @@ def test_sec27_13_xlsx_export_is_journaled(school, staffed, login, user_with_rol
     assert len(rows) == 1 + 5 + 2  # header, five class-subjects, a total per teacher
     totals = [r for r in rows[1:] if len(r) > 6 and r[6] is not None]
     assert sorted(r[4] for r in totals) == [12.0, 18.0]
-    assert ActionRecord.objects.filter(action="school.load.export", target_id=str(school.year.pk)).exists()
+    assert ActionRecord.objects.filter(
+        action="school.load.export", target_id=str(school.year.pk)
+    ).exists()
     web = director.get(f"/school/years/{school.year.pk}/load.xlsx")
-    assert web.status_code == 200 and web["Content-Type"].startswith("application/vnd.openxml")
+    assert web.status_code == 200
+    assert web["Content-Type"].startswith("application/vnd.openxml")
 
 
 def test_sec27_13_web_page_for_the_director_and_the_teacher(school, staffed, login, user_with_role):
@@ -241,7 +253,8 @@ def test_sec27_13_web_page_for_the_director_and_the_teacher(school, staffed, log
     html = page.content.decode()
     assert page.status_code == 200
     assert html.count('data-testid="load-row"') == 2
-    assert 'data-status="overload"' in html and 'data-status="underload"' in html
+    assert 'data-status="overload"' in html
+    assert 'data-status="underload"' in html
     assert 'data-testid="load-export"' in html
 
 
@@ -257,6 +270,8 @@ def test_sec27_13_query_count_does_not_grow_with_teachers(school, staffed, user_
     for i in range(5):
         person = f.make_person("Мұғалім", f"Н{i}", D(1990, 1, 1 + i), "F")
         f.employ(person, school.year.organization)
-        lesson = lesson_of(assign(school, person, school.class_5b, school.kazakh, "2"), D(2025, 9, 8 + i))
+        lesson = lesson_of(
+            assign(school, person, school.class_5b, school.kazakh, "2"), D(2025, 9, 8 + i)
+        )
         substitute(lesson, school.teacher)
     assert count() == before
