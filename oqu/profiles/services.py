@@ -114,8 +114,9 @@ def entry_update(*, actor: Actor, entry: Any, data: dict[str, Any]) -> Any:
         for name in sec.fields
     }
     entry = _validated(sec, {**current, **data}, instance=entry)
-    if isinstance(entry, Attestation) and "valid_until" not in data:
-        entry.valid_until = None
+    recomputes = {"held_on", "category", "result"} & set(data)
+    if isinstance(entry, Attestation) and recomputes and "valid_until" not in data:
+        entry.valid_until = None  # follows the new date or category again
     _derive(entry)
     entry.save()
     old, new = journal.changed(before, _snapshot(entry))

@@ -56,3 +56,12 @@ def profile_links(context: dict[str, Any], person: Any) -> dict[str, Any]:
     if Enrolment.objects.filter(person=person).exists():
         links["learner"] = _may(actor, "profiles.learner.view", person)
     return links
+
+
+@register.simple_tag(takes_context=True)
+def roster_visible(context: dict[str, Any], unit: Any) -> bool:
+    """Whether the user may open the school's teachers' profiles (the link is shown then)."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return False
+    return actor_of(request).can_at("profiles.teacher.view", unit.path)

@@ -3,6 +3,8 @@ SEC-27.1)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from oqu.profiles.models import Certificate, Course, Education
@@ -102,3 +104,20 @@ def test_sec27_1_staff_add_a_certificate_with_a_file_and_the_parent_downloads_it
     assert parent.get(f"/profiles/persons/{world.other_learner.pk}/learner/").status_code == 404
     stranger = login(world.other_director_user)
     assert stranger.get(f"/profiles/entries/{certificate.pk}/attachment/").status_code == 404
+
+
+def test_map_pass_school_page_links_the_roster_only_for_those_who_may_open_it(world, login):
+    from oqu.school.models import AcademicYear
+
+    unit = world.teacher.employments.get().organization
+    AcademicYear.objects.create(
+        organization=unit,
+        name="2025-2026",
+        start_date=dt.date(2025, 9, 1),
+        end_date=dt.date(2026, 5, 31),
+    )
+    director_page = login(world.director_user).get(f"/school/org/{unit.pk}/").content.decode()
+    assert 'data-testid="roster-link"' in director_page
+    teacher_page = login(world.teacher_user).get(f"/school/org/{unit.pk}/").content.decode()
+    assert 'data-testid="roster-link"' not in teacher_page
+    assert 'data-testid="load-link"' in teacher_page
