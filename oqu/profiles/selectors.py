@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from oqu.access import scope
 from oqu.access.scope import Actor
-from oqu.kernel.errors import NotFound
+from oqu.kernel.errors import Forbidden, NotFound
 from oqu.people.models import Employment, Person
 
 from .models import (
@@ -99,7 +99,7 @@ class LearnerProfile:
 def _can(actor: Actor, action: str, person: Person) -> bool:
     try:
         scope.require_person(actor, action, person)
-    except Exception:  # noqa: BLE001 - NotFound/Forbidden: the answer is just "no"
+    except (NotFound, Forbidden):  # the answer is just "no"
         return False
     return True
 

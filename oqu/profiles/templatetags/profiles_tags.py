@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 
 from oqu.access import scope
+from oqu.kernel.errors import Forbidden, NotFound
 from oqu.people.models import Employment, Enrolment
 from oqu.web.actor import actor_of
 
@@ -38,7 +39,7 @@ def field_value(entry: Any, name: str) -> str:
 def _may(actor: Any, action: str, person: Any) -> bool:
     try:
         scope.require_person(actor, action, person)
-    except Exception:  # noqa: BLE001 - a refusal only hides the link
+    except (NotFound, Forbidden):  # a refusal only hides the link
         return False
     return True
 

@@ -138,4 +138,10 @@ def demo_school_year(command: BaseCommand) -> None:
         return
     teacher = User.objects.filter(username="teacher").select_related("person").first()
     year = ensure_demo_school(grant.unit, teacher.person if teacher else None)
+    from oqu.demo.profiles import ensure_demo_profiles
+
+    learner = User.objects.filter(username="learner").select_related("person").first()
+    ensure_demo_profiles(
+        grant.unit, teacher.person if teacher else None, learner.person if learner else None
+    )
     command.stdout.write(f"Demo school year {year.name}: {year.classes.count()} classes")
