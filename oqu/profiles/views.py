@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from oqu.kernel.errors import DomainError
 from oqu.orgs.selectors import unit_get
-from oqu.people.models import Enrolment
+from oqu.people.models import Employment, Enrolment, Guardianship
 from oqu.web.actor import actor_of
 from oqu.web.views import login_required
 
@@ -110,12 +110,23 @@ def learner_page(request: HttpRequest, person_id: UUID) -> HttpResponse:
 @require_GET
 @login_required
 def my_profile(request: HttpRequest) -> HttpResponse:
-    """One's own profile: a learner's when enrolled as a learner, else a teacher's."""
+    """One's own profile: a learner's when enrolled, a teacher's when employed, and for a parent
+    their child's (the first, by name; the child's card links the others)."""
     person_id = getattr(request.user, "person_id", None)
     if person_id is None:
         raise Http404
-    learning = Enrolment.objects.filter(person_id=person_id, end_date__isnull=True).exists()
-    return redirect(_page_url(LEARNER if learning else TEACHER, person_id))
+    if Enrolment.objects.filter(person_id=person_id, end_date__isnull=True).exists():
+        return redirect(_page_url(LEARNER, person_id))
+    if not Employment.objects.filter(person_id=person_id, end_date__isnull=True).exists():
+        ward = (
+            Guardianship.objects.filter(guardian_id=person_id, end_date__isnull=True)
+            .order_by("child__last_name_ru", "child__first_name_ru", "child_id")
+            .values_list("child_id", flat=True)
+            .first()
+        )
+        if ward is not None:
+            return redirect(_page_url(LEARNER, ward))
+    return redirect(_page_url(TEACHER, person_id))
 
 
 def _after_change(

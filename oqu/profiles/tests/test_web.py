@@ -121,3 +121,9 @@ def test_map_pass_school_page_links_the_roster_only_for_those_who_may_open_it(wo
     teacher_page = login(world.teacher_user).get(f"/school/org/{unit.pk}/").content.decode()
     assert 'data-testid="roster-link"' not in teacher_page
     assert 'data-testid="load-link"' in teacher_page
+
+
+def test_sec27_1_my_profile_leads_a_learner_to_theirs_and_a_parent_to_their_child(world, login):
+    learner_url = f"/profiles/persons/{world.learner.pk}/learner/"
+    assert login(world.learner_user).get("/profiles/me/")["Location"].endswith(learner_url)
+    assert login(world.parent_user).get("/profiles/me/")["Location"].endswith(learner_url)
