@@ -12,6 +12,7 @@ urlpatterns = [
     path("persons/<uuid:person_id>/learner/", views.learner_page, name="learner"),
     path("persons/<uuid:person_id>/add/<slug:section>/", views.entry_add, name="add"),
     path("persons/<uuid:person_id>/courses/propose/", views.course_propose, name="propose"),
+    path("entries/<uuid:entry_id>/edit/", views.entry_edit, name="edit"),
     path("entries/<uuid:entry_id>/delete/", views.entry_delete, name="delete"),
     path("entries/<uuid:entry_id>/decide/", views.course_decide, name="decide"),
     path("entries/<uuid:entry_id>/attachment/", views.attachment_download, name="attachment"),

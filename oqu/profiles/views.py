@@ -39,13 +39,27 @@ def _page_url(profile: str, person_id: Any) -> str:
     return reverse(name, args=[person_id])
 
 
+def _edit_form(section: Any, entry: Any, forms: dict[str, Any]) -> Any:
+    """The entry's edit form: the refused one with its errors, or one filled from the entry."""
+    return forms.get(f"edit:{entry.pk}") or section.form_class()(
+        instance=entry, auto_id=f"edit-{entry.pk}-%s"
+    )
+
+
 def _blocks(
-    profile_sections: list[Any], entries: dict[str, list[Any]], forms: dict[str, Any]
+    profile_sections: list[Any],
+    entries: dict[str, list[Any]],
+    forms: dict[str, Any],
+    can_manage: bool = False,
 ) -> list[dict[str, Any]]:
     return [
         {
             "section": section,
             "entries": entries[section.code],
+            "rows": [
+                {"entry": e, "form": _edit_form(section, e, forms) if can_manage else None}
+                for e in entries[section.code]
+            ],
             "form": forms.get(section.code) or section.form_class()(auto_id=f"{section.code}-%s"),
         }
         for section in profile_sections
@@ -64,7 +78,7 @@ def _teacher_context(
         "profile": profile,
         "kind": TEACHER,
         "language": _language(),
-        "blocks": _blocks(TEACHER_SECTIONS, profile.sections, forms),
+        "blocks": _blocks(TEACHER_SECTIONS, profile.sections, forms, profile.can_manage),
         "can_manage": profile.can_manage,
         "propose_form": forms.get("propose")
         or SECTIONS["course"].form_class()(auto_id="propose-%s"),
@@ -83,7 +97,7 @@ def _learner_context(
         "profile": profile,
         "kind": LEARNER,
         "language": _language(),
-        "blocks": _blocks(LEARNER_SECTIONS, profile.sections, forms or {}),
+        "blocks": _blocks(LEARNER_SECTIONS, profile.sections, forms or {}, profile.can_manage),
         "can_manage": profile.can_manage,
         "levels": [
             (label, profile.counts_by_level[code])
@@ -196,6 +210,30 @@ def course_propose(request: HttpRequest, person_id: UUID) -> HttpResponse:
             request, _("The course is proposed; it counts once the school confirms it.")
         )
     return _after_change(request, person, TEACHER, forms)
+
+
+@require_POST
+@login_required
+def entry_edit(request: HttpRequest, entry_id: UUID) -> HttpResponse:
+    actor = actor_of(request)
+    entry = selectors.entry_get(actor, entry_id)
+    section = section_of(entry)
+    person = entry.person
+    forms: dict[str, Any] = {}
+    try:
+        services.entry_update(actor=actor, entry=entry, data=request.POST.dict())
+    except DomainError as error:
+        _refused(request, error)
+        form = section.form_class()(
+            data=request.POST,
+            instance=selectors.entry_get(actor, entry_id),
+            auto_id=f"edit-{entry_id}-%s",
+        )
+        form.is_valid()
+        forms[f"edit:{entry_id}"] = form
+    else:
+        messages.success(request, _("Saved."))
+    return _after_change(request, person, section.profile, forms)
 
 
 @require_POST

@@ -38,6 +38,28 @@ def test_map_pass_person_card_links_to_the_teacher_profile_and_the_director_adds
     assert "has-error" in refused.content.decode()
     assert Education.objects.count() == 1
     entry = Education.objects.get()
+    page = web.get(f"/profiles/persons/{world.teacher.pk}/teacher/").content.decode()
+    assert 'data-testid="edit-entry"' in page
+    edited = web.post(
+        f"/profiles/entries/{entry.pk}/edit/",
+        {**EDUCATION, "speciality": "Физика"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert edited.status_code == 200
+    assert "Физика" in edited.content.decode()
+    entry.refresh_from_db()
+    assert entry.speciality == "Физика"
+    bad = web.post(
+        f"/profiles/entries/{entry.pk}/edit/",
+        {**EDUCATION, "graduation_year": "1800"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "has-error" in bad.content.decode()
+    entry.refresh_from_db()
+    assert entry.graduation_year == 2002
+    colleague = login(world.colleague_user)
+    assert colleague.post(f"/profiles/entries/{entry.pk}/edit/", EDUCATION).status_code == 403
+    web = login(world.director_user)
     web.post(f"/profiles/entries/{entry.pk}/delete/")
     assert not Education.objects.exists()
 
