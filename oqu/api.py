@@ -16,9 +16,11 @@ from oqu.ops.api import router as ops_router
 from oqu.orgs.api import router as orgs_router
 from oqu.people.api import router as people_router
 from oqu.people.restricted_api import router as restricted_router
+from oqu.profiles.api import router as profiles_router
 from oqu.registration.api import router as registration_router
 from oqu.school.api import router as school_router
 from oqu.school.timetable_api import router as timetable_router
+from oqu.school.load_api import router as school_load_router
 from oqu.sso.api import router as sso_router
 from oqu.testing.api import router as testing_router
 
@@ -64,3 +66,5 @@ api.add_router("", ejournal_router)
 api.add_router("", lms_router)
 api.add_router("", testing_router)
 api.add_router("", feedback_router)
+api.add_router("", school_load_router)
+api.add_router("", profiles_router)

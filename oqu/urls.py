@@ -31,5 +31,7 @@ urlpatterns = [
     path("lms/", include("oqu.lms.urls")),
     path("testing/", include("oqu.testing.urls")),
     path("feedback/", include("oqu.feedback.urls")),
+    path("school/", include("oqu.school.load_urls")),
+    path("profiles/", include("oqu.profiles.urls")),
     path("", include("oqu.web.urls")),
 ]

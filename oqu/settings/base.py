@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "oqu.lms",
     "oqu.testing",
     "oqu.feedback",
+    "oqu.profiles",
     "oqu.demo",
     "oqu.web",
 ]

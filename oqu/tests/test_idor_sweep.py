@@ -113,6 +113,7 @@ def world(org_tree: Any, family: Any, user_with_role: Any) -> World:
     _own(w, *_school_objects(head, tree.school_b1, teacher, learner))
     _own(w, *_lms_objects(teacher_user, learner))
     _own(w, *_testing_and_feedback_objects(head, tree.school_b1, school_objects[-1], learner))
+    _own(w, *_profile_objects(head, teacher, learner))
     _own(w, employment, enrolment, guardianship, teacher_grant, teacher_user, parent_user)
     _own(w, *w.b_head.grants.all(), w.b_head)
     _own(w, *ActionRecord.objects.filter(organization=tree.school_b1))
@@ -330,6 +331,48 @@ def _testing_and_feedback_objects(
         actor=head, survey=survey, kind="text", text="?"
     )
     return [question, test, attempt, survey, survey_question]
+
+
+def _profile_objects(head: Any, teacher: Any, learner: Any) -> list[Any]:
+    """B's digital-profile entries: a learner's certificate with its file first (the entry kind
+    the `entry_id` endpoints are probed with), a teacher's education, a learner's olympiad."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from oqu.profiles import services as profile_services
+
+    certificate = profile_services.entry_create(
+        actor=head,
+        section="learner_certificate",
+        person=learner,
+        data={"kind": "diploma", "title": "B", "issuer": "B", "issued_on": "2025-05-01"},
+    )
+    profile_services.attachment_set(
+        actor=head, entry=certificate, upload=SimpleUploadedFile("b.pdf", b"%PDF-1.4 B")
+    )
+    education = profile_services.entry_create(
+        actor=head,
+        section="education",
+        person=teacher,
+        data={
+            "level": "bachelor",
+            "institution": "B",
+            "speciality": "B",
+            "graduation_year": 2005,
+        },
+    )
+    olympiad = profile_services.entry_create(
+        actor=head,
+        section="achievement",
+        person=learner,
+        data={
+            "kind": "olympiad",
+            "title": "B",
+            "level": "school",
+            "result": "first",
+            "held_on": "2025-02-01",
+        },
+    )
+    return [certificate, education, olympiad]
 
 
 # ---------------------------------------------------------------------------------------------------

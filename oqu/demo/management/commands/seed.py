@@ -156,3 +156,8 @@ def demo_school_year(command: BaseCommand) -> None:
     tests = ensure_demo_tests(teacher.person if teacher else None)
     ensure_demo_feedback(grant.unit, grant.user)
     command.stdout.write(f"Demo tests: {tests} new; demo surveys and FAQ in place")
+    from oqu.demo.profiles import ensure_demo_profiles
+
+    ensure_demo_profiles(
+        grant.unit, teacher.person if teacher else None, learner.person if learner else None
+    )
