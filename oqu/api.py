@@ -7,6 +7,7 @@ from oqu.apikit import AUTH, install_error_handlers
 from oqu.audit.api import router as audit_router
 from oqu.audit.dbms_api import router as dbms_router
 from oqu.audit.journal_api import router as journal_router
+from oqu.cabinet.api import router as cabinet_router
 from oqu.identity.api import router as identity_router
 from oqu.identity.mfa_api import router as mfa_router
 from oqu.ops.api import router as ops_router
@@ -54,3 +55,4 @@ api.add_router("", sso_router)
 api.add_router("", registration_router)
 api.add_router("", mfa_router)
 api.add_router("", school_router)
+api.add_router("", cabinet_router)

@@ -1,0 +1,565 @@
+"""Reads of the learner's and the parent's cabinet (SEC-27.1, R503-12).
+
+The cabinet belongs to relations, not to grants: a learner opens their own, a parent the cabinets
+of the children they are an active guardian of. Anyone else — a classmate, another family, staff
+of the school — gets the 404 a missing id gets (staff read the same rows through the journal).
+Every page is a fixed, small number of queries: rows are joined and annotated, never fetched per
+lesson or per child, so a parent of three sees today as fast as a parent of one.
+
+The selectors return plain dicts (names already in the reader's language) that the API returns
+as they are and the templates render; `bench/parent_today.py` rebuilds `today` with one SQL query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import get_language
+
+from oqu.access import scope
+from oqu.journal.models import ABSENT_STATUSES, Attendance, Mark, PeriodMark
+from oqu.lms.models import Homework, HomeworkSubmission
+from oqu.people.models import Enrolment, Guardianship, Person
+from oqu.school.models import (
+    BellSlot,
+    ClassMembership,
+    Lesson,
+    SchoolClass,
+    StudyPeriod,
+    Subgroup,
+)
+
+from .models import NotificationPreference
+
+VIEW = "cabinet.view"
+WEEK_DAYS = 6  # Monday to Saturday: schools may teach on Saturdays
+
+
+def language() -> str:
+    return "kk" if (get_language() or "kk").startswith("kk") else "ru"
+
+
+def _name(person: Any, lang: str) -> str:
+    return person.full_name(lang) if person is not None else ""
+
+
+def _subject(subject: Any, lang: str) -> str:
+    return subject.name_kk if lang == "kk" else subject.name_ru
+
+
+def _points(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _time(value: dt.time | None) -> str | None:
+    return value.strftime("%H:%M") if value is not None else None
+
+
+# -- whose cabinet ------------------------------------------------------------------------------
+
+
+def _reachable(actor: scope.Actor) -> Q:
+    """The actor themselves while enrolled somewhere, and the children they actively guard."""
+    if actor.is_anonymous or not actor.person_id:
+        return Q(pk__in=[])
+    enrolled = Enrolment.objects.filter(person=OuterRef("pk"), end_date__isnull=True)
+    guarded = Guardianship.objects.filter(
+        guardian_id=actor.person_id, child=OuterRef("pk"), end_date__isnull=True
+    )
+    return Q(Exists(enrolled), pk=actor.person_id) | Q(Exists(guarded))
+
+
+def cabinet_people(actor: scope.Actor) -> list[Person]:
+    """Whose cabinets the actor may open, themselves first, then the children by name (1 query)."""
+    people = list(
+        Person.objects.filter(_reachable(actor)).order_by("last_name_ru", "first_name_ru", "pk")
+    )
+    return sorted(people, key=lambda p: p.pk != actor.person_id)
+
+
+def cabinet_person(actor: scope.Actor, person_id: UUID) -> Person:
+    """The learner whose cabinet is asked for, or the journaled 404; then the capability check.
+
+    Only a relation opens a cabinet: a grant over the school (a teacher who is also a parent at
+    it) does not, so `require_person` runs on a person already known to be self or a ward.
+    """
+    person = Person.objects.filter(_reachable(actor), pk=person_id).first()
+    if person is None:
+        raise scope.not_found(actor, VIEW, "people.person", person_id)
+    scope.require_person(actor, VIEW, person)
+    return person
+
+
+def cabinet_people_rows(actor: scope.Actor, on: dt.date) -> list[dict[str, Any]]:
+    """The switcher: each reachable learner with their class on `on` (2 queries)."""
+    lang = language()
+    people = cabinet_people(actor)
+    stays = {
+        stay.person_id: stay
+        for stay in ClassMembership.objects.filter(
+            person__in=[p.pk for p in people], start_date__lte=on
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .select_related("school_class", "organization")
+        .order_by("start_date")
+    }
+    return [
+        {
+            **_person_row(person, stays.get(person.pk), lang),
+            "relation": "self" if person.pk == actor.person_id else "child",
+        }
+        for person in people
+    ]
+
+
+def stay_on(person: Person, on: dt.date) -> ClassMembership | None:
+    """The learner's class stay covering `on` (the latest one begun by then)."""
+    return (
+        ClassMembership.objects.filter(person=person, start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .select_related("school_class__year", "organization")
+        .order_by("-start_date")
+        .first()
+    )
+
+
+def _in_subgroup(person: Person, assignment_path: str) -> Q:
+    """Lessons of the whole class, or of a subgroup the learner belongs to."""
+    member = Subgroup.learners.through.objects.filter(
+        subgroup_id=OuterRef(f"{assignment_path}subgroup_id"), person_id=person.pk
+    )
+    return Q(**{f"{assignment_path}subgroup__isnull": True}) | Q(Exists(member))
+
+
+# -- lessons: today and the week --------------------------------------------------------------
+
+
+def _lessons(
+    person: Person, school_class: SchoolClass, date_from: dt.date, date_to: dt.date
+) -> QuerySet[Lesson]:
+    bell = BellSlot.objects.filter(
+        year_id=school_class.year_id, shift=school_class.shift, number=OuterRef("lesson_number")
+    )
+    attendance = Attendance.objects.filter(lesson=OuterRef("pk"), learner=person)
+    return (
+        Lesson.objects.filter(
+            _in_subgroup(person, "assignment__"),
+            assignment__school_class=school_class,
+            date__gte=date_from,
+            date__lte=date_to,
+        )
+        .select_related("assignment__subject", "teacher", "room", "substitution__absent_teacher")
+        .annotate(
+            starts_at=Subquery(bell.values("starts_at")[:1]),
+            ends_at=Subquery(bell.values("ends_at")[:1]),
+            attendance_status=Subquery(attendance.values("status")[:1]),
+        )
+        .order_by("date", "lesson_number", "assignment__subject__code", "pk")
+    )
+
+
+def _substitution(lesson: Lesson, lang: str) -> dict[str, Any] | None:
+    try:
+        substitution = lesson.substitution
+    except Lesson.substitution.RelatedObjectDoesNotExist:  # type: ignore[attr-defined]
+        return None
+    return {
+        "absent_teacher": _name(substitution.absent_teacher, lang),
+        "reason": substitution.reason,
+    }
+
+
+def _lesson_row(lesson: Any, lang: str) -> dict[str, Any]:
+    return {
+        "id": str(lesson.pk),
+        "date": lesson.date.isoformat(),
+        "number": lesson.lesson_number,
+        "starts_at": _time(lesson.starts_at),
+        "ends_at": _time(lesson.ends_at),
+        "subject": _subject(lesson.assignment.subject, lang),
+        "teacher": _name(lesson.teacher, lang),
+        "room": lesson.room.name if lesson.room_id else "",
+        "topic": lesson.topic,
+        "status": lesson.status,
+        "substitution": _substitution(lesson, lang),
+        "attendance": lesson.attendance_status,
+    }
+
+
+def _homework(person: Person, school_class: SchoolClass) -> QuerySet[Homework]:
+    submission = HomeworkSubmission.objects.filter(homework=OuterRef("pk"), learner=person)
+    return (
+        Homework.objects.filter(
+            _in_subgroup(person, "assignment__"), assignment__school_class=school_class
+        )
+        .select_related("assignment__subject")
+        .annotate(
+            submission_status=Subquery(submission.values("status")[:1]),
+            submission_points=Subquery(submission.values("points")[:1]),
+        )
+    )
+
+
+def _homework_state(homework: Any, today: dt.date) -> str:
+    if homework.submission_status:
+        return str(homework.submission_status)
+    return "overdue" if homework.due_date < today else "open"
+
+
+def _homework_row(homework: Any, lang: str, today: dt.date) -> dict[str, Any]:
+    return {
+        "id": str(homework.pk),
+        "subject": _subject(homework.assignment.subject, lang),
+        "text": homework.text,
+        "due_date": homework.due_date.isoformat(),
+        "max_points": homework.max_points,
+        "state": _homework_state(homework, today),
+        "points": _points(homework.submission_points),
+    }
+
+
+def _person_row(person: Person, stay: ClassMembership | None, lang: str) -> dict[str, Any]:
+    return {
+        "id": str(person.pk),
+        "name": _name(person, lang),
+        "class_name": str(stay.school_class) if stay else "",
+        "school": stay.organization.name if stay else "",
+    }
+
+
+def today(person: Person, on: dt.date) -> dict[str, Any]:
+    """The day of a learner: lessons with times, room, teacher, topic, substitution and attendance;
+    the marks given that day; the homework due that day and the next (5 queries)."""
+    lang = language()
+    stay = stay_on(person, on)
+    result: dict[str, Any] = {
+        "person": _person_row(person, stay, lang),
+        "date": on.isoformat(),
+        "lessons": [],
+        "marks": [],
+        "homework": [],
+    }
+    if stay is None:
+        return result
+    school_class = stay.school_class
+    result["lessons"] = [_lesson_row(x, lang) for x in _lessons(person, school_class, on, on)]
+    marks = (
+        Mark.objects.filter(learner=person, assessment__lesson__date=on)
+        .select_related("assessment__lesson__assignment__subject")
+        .order_by("assessment__lesson__lesson_number", "assessment__created_at", "pk")
+    )
+    result["marks"] = [_mark_row(m, lang) for m in marks]
+    due = _homework(person, school_class).filter(
+        due_date__gte=on, due_date__lte=on + dt.timedelta(days=1)
+    )
+    result["homework"] = [
+        _homework_row(h, lang, on)
+        for h in due.order_by("due_date", "assignment__subject__code", "created_at", "pk")
+    ]
+    return result
+
+
+def week(person: Person, on: dt.date) -> dict[str, Any]:
+    """The lessons of the week (Monday to Saturday) holding `on`, by day (3 queries)."""
+    lang = language()
+    monday = on - dt.timedelta(days=on.weekday())
+    days = [monday + dt.timedelta(days=i) for i in range(WEEK_DAYS)]
+    stay = stay_on(person, on)
+    by_day: OrderedDict[str, list[dict[str, Any]]] = OrderedDict((d.isoformat(), []) for d in days)
+    if stay is not None:
+        for lesson in _lessons(person, stay.school_class, days[0], days[-1]):
+            by_day[lesson.date.isoformat()].append(_lesson_row(lesson, lang))
+    return {
+        "person": _person_row(person, stay, lang),
+        "week_of": monday.isoformat(),
+        "days": [{"date": d, "lessons": rows} for d, rows in by_day.items()],
+    }
+
+
+# -- marks, attendance, homework, period marks ---------------------------------------------------
+
+
+def _mark_row(mark: Mark, lang: str) -> dict[str, Any]:
+    assessment = mark.assessment
+    return {
+        "id": str(mark.pk),
+        "date": assessment.lesson.date.isoformat(),
+        "lesson_number": assessment.lesson.lesson_number,
+        "subject": _subject(assessment.lesson.assignment.subject, lang),
+        "kind": assessment.kind,
+        "title": assessment.title,
+        "points": _points(mark.points),
+        "max_points": assessment.max_points,
+    }
+
+
+def _periods(stay: ClassMembership) -> list[StudyPeriod]:
+    return list(
+        StudyPeriod.objects.filter(year_id=stay.school_class.year_id).order_by("kind", "number")
+    )
+
+
+def _period_row(period: StudyPeriod) -> dict[str, Any]:
+    return {
+        "id": str(period.pk),
+        "kind": period.kind,
+        "number": period.number,
+        "name": str(period),
+        "start_date": period.start_date.isoformat(),
+        "end_date": period.end_date.isoformat(),
+    }
+
+
+def marks(person: Person, on: dt.date, period_id: UUID | None = None) -> dict[str, Any]:
+    """The year's marks by subject and period, each with its kind and points out of the maximum."""
+    lang = language()
+    stay = stay_on(person, on)
+    result: dict[str, Any] = {
+        "person": _person_row(person, stay, lang),
+        "periods": [],
+        "subjects": [],
+    }
+    if stay is None:
+        return result
+    periods = _periods(stay)
+    result["periods"] = [_period_row(p) for p in periods]
+    rows = (
+        Mark.objects.filter(learner=person, assessment__period__year_id=stay.school_class.year_id)
+        .select_related("assessment__lesson__assignment__subject")
+        .order_by(
+            "assessment__lesson__assignment__subject__code",
+            "assessment__lesson__date",
+            "assessment__lesson__lesson_number",
+            "pk",
+        )
+    )
+    if period_id:
+        rows = rows.filter(assessment__period_id=period_id)
+    subjects: OrderedDict[str, dict[str, Any]] = OrderedDict()
+    for mark in rows:
+        row = _mark_row(mark, lang)
+        subject = subjects.setdefault(row["subject"], {"subject": row["subject"], "periods": {}})
+        subject["periods"].setdefault(str(mark.assessment.period_id), []).append(row)
+    result["subjects"] = [
+        {
+            "subject": s["subject"],
+            "periods": [
+                {"period_id": p["id"], "name": p["name"], "marks": s["periods"][p["id"]]}
+                for p in result["periods"]
+                if p["id"] in s["periods"]
+            ],
+        }
+        for s in subjects.values()
+    ]
+    return result
+
+
+def attendance(person: Person, on: dt.date) -> dict[str, Any]:
+    """Missed and late lessons of the year, summed up per quarter (or half-year) and listed."""
+    lang = language()
+    stay = stay_on(person, on)
+    result: dict[str, Any] = {
+        "person": _person_row(person, stay, lang),
+        "periods": [],
+        "records": [],
+    }
+    if stay is None:
+        return result
+    year = stay.school_class.year
+    periods = [p for p in _periods(stay) if p.kind == StudyPeriod.Kind.QUARTER] or _periods(stay)
+    rows = (
+        Attendance.objects.filter(
+            learner=person,
+            lesson__date__gte=year.start_date,
+            lesson__date__lte=year.end_date,
+        )
+        .exclude(status="present")
+        .select_related("lesson__assignment__subject")
+        .order_by("-lesson__date", "-lesson__lesson_number", "pk")
+    )
+    summary = {str(p.pk): _attendance_summary(p) for p in periods}
+    for row in rows:
+        record = {
+            "id": str(row.pk),
+            "date": row.lesson.date.isoformat(),
+            "lesson_number": row.lesson.lesson_number,
+            "subject": _subject(row.lesson.assignment.subject, lang),
+            "status": row.status,
+            "note": row.note,
+        }
+        result["records"].append(record)
+        period = next((p for p in periods if p.start_date <= row.lesson.date <= p.end_date), None)
+        if period is not None:
+            counts = summary[str(period.pk)]
+            counts["late" if row.status == "late" else "absent"] += 1
+            if row.status in ABSENT_STATUSES and row.status != "absent_unexcused":
+                counts["absent_with_reason"] += 1
+    result["periods"] = list(summary.values())
+    return result
+
+
+def _attendance_summary(period: StudyPeriod) -> dict[str, Any]:
+    return {**_period_row(period), "absent": 0, "absent_with_reason": 0, "late": 0}
+
+
+HOMEWORK_STATES = ("open", "returned", "overdue", "submitted", "checked")
+
+
+def homework(person: Person, on: dt.date) -> dict[str, Any]:
+    """The year's homework by state: open, returned for revision, overdue, submitted, checked."""
+    lang = language()
+    stay = stay_on(person, on)
+    result: dict[str, Any] = {
+        "person": _person_row(person, stay, lang),
+        "groups": [{"state": s, "items": []} for s in HOMEWORK_STATES],
+        "total": 0,
+    }
+    if stay is None:
+        return result
+    year = stay.school_class.year
+    rows = _homework(person, stay.school_class).filter(
+        due_date__gte=year.start_date, due_date__lte=year.end_date
+    )
+    groups = {g["state"]: g["items"] for g in result["groups"]}
+    for item in rows.order_by("due_date", "assignment__subject__code", "created_at", "pk"):
+        row = _homework_row(item, lang, on)
+        groups[row["state"]].append(row)
+        result["total"] += 1
+    return result
+
+
+def period_marks(person: Person, on: dt.date) -> dict[str, Any]:
+    """Quarter, half-year and year marks by subject: the confirmed final mark, or the computed
+    one flagged as preliminary until the teacher confirms it."""
+    lang = language()
+    stay = stay_on(person, on)
+    result: dict[str, Any] = {
+        "person": _person_row(person, stay, lang),
+        "periods": [],
+        "subjects": [],
+    }
+    if stay is None:
+        return result
+    result["periods"] = [_period_row(p) for p in _periods(stay)]
+    rows = (
+        PeriodMark.objects.filter(learner=person, assignment__year_id=stay.school_class.year_id)
+        .select_related("assignment__subject")
+        .order_by("assignment__subject__code", "pk")
+    )
+    subjects: OrderedDict[str, dict[str, Any]] = OrderedDict()
+    for row in rows:
+        name = _subject(row.assignment.subject, lang)
+        entry = subjects.setdefault(name, {"subject": name, "marks": {}})
+        entry["marks"][str(row.period_id) if row.period_id else "year"] = _period_mark(row)
+    result["subjects"] = list(subjects.values())
+    return result
+
+
+def _period_mark(row: PeriodMark) -> dict[str, Any]:
+    confirmed = row.confirmed_at is not None and row.final_mark is not None
+    return {
+        "mark": row.final_mark if confirmed else row.computed_mark,
+        "percent": _points(row.percent),
+        "preliminary": not confirmed,
+    }
+
+
+# -- documents ------------------------------------------------------------------------------------
+
+
+def documents(person: Person, on: dt.date) -> dict[str, Any]:
+    """The learner's own data the cabinet can reach: person, enrolments, class history; the
+    certificates of the digital profile when that app is installed."""
+    lang = language()
+    stay = stay_on(person, on)
+    enrolments = Enrolment.objects.filter(person=person).select_related("organization")
+    stays = (
+        ClassMembership.objects.filter(person=person)
+        .select_related("school_class__year", "organization")
+        .order_by("-start_date")
+    )
+    return {
+        "person": {
+            **_person_row(person, stay, lang),
+            "iin": person.iin,
+            "birth_date": person.birth_date.isoformat(),
+        },
+        "enrolments": [
+            {
+                "organization": e.organization.name,
+                "grade": e.grade,
+                "start_date": e.start_date.isoformat(),
+                "end_date": e.end_date.isoformat() if e.end_date else None,
+            }
+            for e in enrolments.order_by("-start_date")
+        ],
+        "class_history": [
+            {
+                "school": s.organization.name,
+                "year": s.school_class.year.name,
+                "class_name": str(s.school_class),
+                "start_date": s.start_date.isoformat(),
+                "end_date": s.end_date.isoformat() if s.end_date else None,
+                "end_move": s.end_move,
+            }
+            for s in stays
+        ],
+        "profiles_installed": apps.is_installed("oqu.profiles"),
+        "certificates": certificates(person),
+    }
+
+
+def certificates(person: Person) -> list[dict[str, Any]]:
+    """Certificates of the learner's digital profile (`oqu.profiles`), only when it is installed.
+
+    The profile app is built separately; the cabinet reads any of its models whose name says
+    certificate and which points at the person, and shows each row's text and dates.
+    """
+    if not apps.is_installed("oqu.profiles"):
+        return []
+    found: list[dict[str, Any]] = []
+    for model in apps.get_app_config("profiles").get_models():
+        if "certificate" not in model.__name__.lower():
+            continue
+        links = [
+            field.name
+            for field in model._meta.get_fields()
+            if getattr(field, "many_to_one", False) and field.related_model is Person
+        ]
+        if not links:
+            continue
+        rows = model.objects.filter(**{links[0]: person})
+        dates = [
+            f.name for f in model._meta.concrete_fields if f.get_internal_type() == "DateField"
+        ]
+        for row in rows[:200]:
+            found.append(
+                {
+                    "id": str(row.pk),
+                    "title": str(row),
+                    "date": getattr(row, dates[0]).isoformat()
+                    if dates and getattr(row, dates[0])
+                    else None,
+                }
+            )
+    return found
+
+
+def preference_of(user: Any) -> NotificationPreference:
+    """The user's notification choice; the defaults (marks and absences, in the app) when unset."""
+    return NotificationPreference.objects.filter(user=user).first() or NotificationPreference(
+        user=user
+    )
+
+
+def has_cabinet(actor: scope.Actor) -> bool:
+    """Whether the actor opens any cabinet (their own or a child's): one query, for the menu."""
+    if actor.is_anonymous or not actor.person_id:
+        return False
+    return Person.objects.filter(_reachable(actor)).exists()
