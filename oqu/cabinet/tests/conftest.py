@@ -45,8 +45,8 @@ class Cabinet:
     assignments: dict[str, Any] = field(default_factory=dict)
 
 
-def person(last: str, first: str, born: dt.date = D(2014, 1, 1), sex: str = "M") -> Any:
-    return f.make_person(last, first, born, sex)
+def person(last: str, first: str, born: dt.date | None = None, sex: str = "M") -> Any:
+    return f.make_person(last, first, born or D(2014, 1, 1), sex)
 
 
 def assign(org: Any, year: Any, school_class: Any, subject: Any, teacher: Any) -> Any:

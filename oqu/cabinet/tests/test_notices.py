@@ -41,7 +41,8 @@ def test_sec_27_1_new_mark_notifies_learner_and_guardians(cab, django_capture_on
     assert not notified.filter(user=cab.classmate_user).exists()
     to_parent = notified.get(user=cab.parent_user)
     assert "Математика" in to_parent.subject
-    assert "8" in to_parent.body and "10" in to_parent.body
+    assert "8" in to_parent.body
+    assert "10" in to_parent.body
     assert to_parent.link == f"/cabinet/{cab.child.pk}/marks/"
 
 
@@ -88,8 +89,13 @@ def test_sec_27_1_notices_respect_the_users_choice(cab, django_capture_on_commit
     held = lesson(cab.assignments["math_5a"], DAY, 2)
     given = mark(held, cab.child, "5")
     attend(held, cab.child, "sick")
-    _deliver(django_capture_on_commit_callbacks, MarksRecorded(cab.org.pk, given.assessment_id, (cab.child.pk,)))
-    _deliver(django_capture_on_commit_callbacks, AbsencesRecorded(cab.org.pk, held.pk, (cab.child.pk,)))
+    _deliver(
+        django_capture_on_commit_callbacks,
+        MarksRecorded(cab.org.pk, given.assessment_id, (cab.child.pk,)),
+    )
+    _deliver(
+        django_capture_on_commit_callbacks, AbsencesRecorded(cab.org.pk, held.pk, (cab.child.pk,))
+    )
 
     mine = Notification.objects.filter(user=cab.parent_user)
     assert [n.topic for n in mine] == ["cabinet.absence"]

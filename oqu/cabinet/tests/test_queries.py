@@ -15,7 +15,9 @@ from oqu.tests import factories as f
 from .conftest import DAY, attend, homework, lesson, mark
 
 pytestmark = pytest.mark.django_db
-MAX_QUERIES = 12  # session, user, MFA check, actor (2), the learner (2), class, lessons, marks, homework
+MAX_QUERIES = (
+    12  # session, user, MFA check, actor (2), the learner (2), class, lessons, marks, homework
+)
 
 
 def _fill(cab, learners, lessons: int) -> None:  # type: ignore[no-untyped-def]
@@ -48,14 +50,16 @@ def test_sec_27_1_r503_12_parent_today_query_count_is_constant(cab, api):
     client = api(cab.parent_user)
     _fill(cab, [cab.child], lessons=3)
     small, body = _count(client, cab.child)
-    assert len(body["lessons"]) == 3 and len(body["marks"]) == 3
+    assert len(body["lessons"]) == 3
+    assert len(body["marks"]) == 3
 
     third = f.make_person("Серікұлы", "Әлихан")
     put_in_class(third, cab.class_5a)
     f.guard(cab.parent, third)
     _fill_more(cab, [cab.child, cab.classmate, third])
     large, body = _count(client, cab.child)
-    assert len(body["lessons"]) == 8 and len(body["marks"]) == 8
+    assert len(body["lessons"]) == 8
+    assert len(body["marks"]) == 8
     assert large == small <= MAX_QUERIES
 
 
