@@ -140,88 +140,148 @@ def _in_subgroup(person: Person, assignment_path: str) -> Q:
 # -- lessons: today and the week --------------------------------------------------------------
 
 
+def _names(prefix: str, lang: str) -> tuple[str, str, str]:
+    return tuple(f"{prefix}{part}_name_{lang}" for part in ("last", "first", "middle"))  # type: ignore[return-value]
+
+
+def _joined(row: dict[str, Any], fields: tuple[str, ...]) -> str:
+    """A person's full name from its parts, as `Person.full_name` writes it."""
+    return " ".join(row[f] for f in fields if row[f])
+
+
 def _lessons(
     person: Person, school_class: SchoolClass, date_from: dt.date, date_to: dt.date
-) -> QuerySet[Lesson]:
+) -> list[dict[str, Any]]:
+    """The class's lessons (the learner's subgroups only) with bell times and attendance, as rows
+    ready for the API: one query of plain values, no model instances."""
+    lang = language()
     bell = BellSlot.objects.filter(
         year_id=school_class.year_id, shift=school_class.shift, number=OuterRef("lesson_number")
     )
     attendance = Attendance.objects.filter(lesson=OuterRef("pk"), learner=person)
-    return (
+    teacher, absent = _names("teacher__", lang), _names("substitution__absent_teacher__", lang)
+    rows = (
         Lesson.objects.filter(
             _in_subgroup(person, "assignment__"),
             assignment__school_class=school_class,
             date__gte=date_from,
             date__lte=date_to,
         )
-        .select_related("assignment__subject", "teacher", "room", "substitution__absent_teacher")
         .annotate(
             starts_at=Subquery(bell.values("starts_at")[:1]),
             ends_at=Subquery(bell.values("ends_at")[:1]),
             attendance_status=Subquery(attendance.values("status")[:1]),
         )
         .order_by("date", "lesson_number", "assignment__subject__code", "pk")
+        .values(
+            "pk",
+            "date",
+            "lesson_number",
+            "starts_at",
+            "ends_at",
+            f"assignment__subject__name_{lang}",
+            *teacher,
+            "room__name",
+            "topic",
+            "status",
+            "substitution__id",
+            "substitution__reason",
+            *absent,
+            "attendance_status",
+        )
     )
-
-
-def _substitution(lesson: Lesson, lang: str) -> dict[str, Any] | None:
-    try:
-        substitution = lesson.substitution
-    except Lesson.substitution.RelatedObjectDoesNotExist:  # type: ignore[attr-defined]
-        return None
-    return {
-        "absent_teacher": _name(substitution.absent_teacher, lang),
-        "reason": substitution.reason,
-    }
-
-
-def _lesson_row(lesson: Any, lang: str) -> dict[str, Any]:
-    return {
-        "id": str(lesson.pk),
-        "date": lesson.date.isoformat(),
-        "number": lesson.lesson_number,
-        "starts_at": _time(lesson.starts_at),
-        "ends_at": _time(lesson.ends_at),
-        "subject": _subject(lesson.assignment.subject, lang),
-        "teacher": _name(lesson.teacher, lang),
-        "room": lesson.room.name if lesson.room_id else "",
-        "topic": lesson.topic,
-        "status": lesson.status,
-        "substitution": _substitution(lesson, lang),
-        "attendance": lesson.attendance_status,
-    }
+    return [
+        {
+            "id": str(row["pk"]),
+            "date": row["date"].isoformat(),
+            "number": row["lesson_number"],
+            "starts_at": _time(row["starts_at"]),
+            "ends_at": _time(row["ends_at"]),
+            "subject": row[f"assignment__subject__name_{lang}"],
+            "teacher": _joined(row, teacher),
+            "room": row["room__name"] or "",
+            "topic": row["topic"],
+            "status": row["status"],
+            "substitution": {
+                "absent_teacher": _joined(row, absent),
+                "reason": row["substitution__reason"],
+            }
+            if row["substitution__id"]
+            else None,
+            "attendance": row["attendance_status"],
+        }
+        for row in rows
+    ]
 
 
 def _homework(person: Person, school_class: SchoolClass) -> QuerySet[Homework]:
     submission = HomeworkSubmission.objects.filter(homework=OuterRef("pk"), learner=person)
-    return (
-        Homework.objects.filter(
-            _in_subgroup(person, "assignment__"), assignment__school_class=school_class
-        )
-        .select_related("assignment__subject")
-        .annotate(
-            submission_status=Subquery(submission.values("status")[:1]),
-            submission_points=Subquery(submission.values("points")[:1]),
-        )
+    return Homework.objects.filter(
+        _in_subgroup(person, "assignment__"), assignment__school_class=school_class
+    ).annotate(
+        submission_status=Subquery(submission.values("status")[:1]),
+        submission_points=Subquery(submission.values("points")[:1]),
     )
 
 
-def _homework_state(homework: Any, today: dt.date) -> str:
-    if homework.submission_status:
-        return str(homework.submission_status)
-    return "overdue" if homework.due_date < today else "open"
+def _homework_state(status: str | None, due: dt.date, today: dt.date) -> str:
+    if status:
+        return status
+    return "overdue" if due < today else "open"
 
 
-def _homework_row(homework: Any, lang: str, today: dt.date) -> dict[str, Any]:
-    return {
-        "id": str(homework.pk),
-        "subject": _subject(homework.assignment.subject, lang),
-        "text": homework.text,
-        "due_date": homework.due_date.isoformat(),
-        "max_points": homework.max_points,
-        "state": _homework_state(homework, today),
-        "points": _points(homework.submission_points),
-    }
+def _homework_rows(qs: QuerySet[Homework], today: dt.date) -> list[dict[str, Any]]:
+    lang = language()
+    rows = qs.order_by("due_date", "assignment__subject__code", "created_at", "pk").values(
+        "pk",
+        f"assignment__subject__name_{lang}",
+        "text",
+        "due_date",
+        "max_points",
+        "submission_status",
+        "submission_points",
+    )
+    return [
+        {
+            "id": str(row["pk"]),
+            "subject": row[f"assignment__subject__name_{lang}"],
+            "text": row["text"],
+            "due_date": row["due_date"].isoformat(),
+            "max_points": row["max_points"],
+            "state": _homework_state(row["submission_status"], row["due_date"], today),
+            "points": _points(row["submission_points"]),
+        }
+        for row in rows
+    ]
+
+
+def _mark_rows(qs: QuerySet[Mark]) -> list[dict[str, Any]]:
+    lang = language()
+    rows = qs.values(
+        "pk",
+        "assessment__lesson__date",
+        "assessment__lesson__lesson_number",
+        f"assessment__lesson__assignment__subject__name_{lang}",
+        "assessment__kind",
+        "assessment__title",
+        "points",
+        "assessment__max_points",
+        "assessment__period_id",
+    )
+    return [
+        {
+            "id": str(row["pk"]),
+            "date": row["assessment__lesson__date"].isoformat(),
+            "lesson_number": row["assessment__lesson__lesson_number"],
+            "subject": row[f"assessment__lesson__assignment__subject__name_{lang}"],
+            "kind": row["assessment__kind"],
+            "title": row["assessment__title"],
+            "points": _points(row["points"]),
+            "max_points": row["assessment__max_points"],
+            "period_id": str(row["assessment__period_id"]),
+        }
+        for row in rows
+    ]
 
 
 def _person_row(person: Person, stay: ClassMembership | None, lang: str) -> dict[str, Any]:
@@ -248,20 +308,19 @@ def today(person: Person, on: dt.date) -> dict[str, Any]:
     if stay is None:
         return result
     school_class = stay.school_class
-    result["lessons"] = [_lesson_row(x, lang) for x in _lessons(person, school_class, on, on)]
-    marks = (
-        Mark.objects.filter(learner=person, assessment__lesson__date=on)
-        .select_related("assessment__lesson__assignment__subject")
-        .order_by("assessment__lesson__lesson_number", "assessment__created_at", "pk")
-    )
-    result["marks"] = [_mark_row(m, lang) for m in marks]
+    result["lessons"] = _lessons(person, school_class, on, on)
+    result["marks"] = [
+        {k: v for k, v in row.items() if k != "period_id"}
+        for row in _mark_rows(
+            Mark.objects.filter(learner=person, assessment__lesson__date=on).order_by(
+                "assessment__lesson__lesson_number", "assessment__created_at", "pk"
+            )
+        )
+    ]
     due = _homework(person, school_class).filter(
         due_date__gte=on, due_date__lte=on + dt.timedelta(days=1)
     )
-    result["homework"] = [
-        _homework_row(h, lang, on)
-        for h in due.order_by("due_date", "assignment__subject__code", "created_at", "pk")
-    ]
+    result["homework"] = _homework_rows(due, on)
     return result
 
 
@@ -274,7 +333,7 @@ def week(person: Person, on: dt.date) -> dict[str, Any]:
     by_day: OrderedDict[str, list[dict[str, Any]]] = OrderedDict((d.isoformat(), []) for d in days)
     if stay is not None:
         for lesson in _lessons(person, stay.school_class, days[0], days[-1]):
-            by_day[lesson.date.isoformat()].append(_lesson_row(lesson, lang))
+            by_day[lesson["date"]].append(lesson)
     return {
         "person": _person_row(person, stay, lang),
         "week_of": monday.isoformat(),
@@ -283,20 +342,6 @@ def week(person: Person, on: dt.date) -> dict[str, Any]:
 
 
 # -- marks, attendance, homework, period marks ---------------------------------------------------
-
-
-def _mark_row(mark: Mark, lang: str) -> dict[str, Any]:
-    assessment = mark.assessment
-    return {
-        "id": str(mark.pk),
-        "date": assessment.lesson.date.isoformat(),
-        "lesson_number": assessment.lesson.lesson_number,
-        "subject": _subject(assessment.lesson.assignment.subject, lang),
-        "kind": assessment.kind,
-        "title": assessment.title,
-        "points": _points(mark.points),
-        "max_points": assessment.max_points,
-    }
 
 
 def _periods(stay: ClassMembership) -> list[StudyPeriod]:
@@ -329,23 +374,20 @@ def marks(person: Person, on: dt.date, period_id: UUID | None = None) -> dict[st
         return result
     periods = _periods(stay)
     result["periods"] = [_period_row(p) for p in periods]
-    rows = (
-        Mark.objects.filter(learner=person, assessment__period__year_id=stay.school_class.year_id)
-        .select_related("assessment__lesson__assignment__subject")
-        .order_by(
-            "assessment__lesson__assignment__subject__code",
-            "assessment__lesson__date",
-            "assessment__lesson__lesson_number",
-            "pk",
-        )
+    rows = Mark.objects.filter(
+        learner=person, assessment__period__year_id=stay.school_class.year_id
+    ).order_by(
+        "assessment__lesson__assignment__subject__code",
+        "assessment__lesson__date",
+        "assessment__lesson__lesson_number",
+        "pk",
     )
     if period_id:
         rows = rows.filter(assessment__period_id=period_id)
     subjects: OrderedDict[str, dict[str, Any]] = OrderedDict()
-    for mark in rows:
-        row = _mark_row(mark, lang)
+    for row in _mark_rows(rows):
         subject = subjects.setdefault(row["subject"], {"subject": row["subject"], "periods": {}})
-        subject["periods"].setdefault(str(mark.assessment.period_id), []).append(row)
+        subject["periods"].setdefault(row.pop("period_id"), []).append(row)
     result["subjects"] = [
         {
             "subject": s["subject"],
@@ -427,8 +469,7 @@ def homework(person: Person, on: dt.date) -> dict[str, Any]:
         due_date__gte=year.start_date, due_date__lte=year.end_date
     )
     groups = {g["state"]: g["items"] for g in result["groups"]}
-    for item in rows.order_by("due_date", "assignment__subject__code", "created_at", "pk"):
-        row = _homework_row(item, lang, on)
+    for row in _homework_rows(rows, on):
         groups[row["state"]].append(row)
         result["total"] += 1
     return result
