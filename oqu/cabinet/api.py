@@ -93,6 +93,16 @@ class WeekOut(Schema):
     days: list[DayOut]
 
 
+class NotificationOut(Schema):
+    id: UUID
+    topic: str
+    subject: str
+    body: str
+    link: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
 class PreferenceIn(Schema):
     marks: bool = True
     absences: bool = True
@@ -175,3 +185,20 @@ def preference_get(request: HttpRequest) -> Any:
 @router.put("/cabinet/notification-settings", response={200: PreferenceOut, **WRITE_ERRORS})
 def preference_put(request: HttpRequest, payload: PreferenceIn) -> Any:
     return services.preference_set(user=actor(request).user, **payload.dict())
+
+
+@router.get("/cabinet/notifications", response={200: list[NotificationOut], **READ_ERRORS})
+def notification_list(request: HttpRequest, unread: bool = False) -> Any:
+    """The caller's notifications, newest first (at most 100): new marks, absences and others."""
+    return selectors.notifications_of(actor(request).user, unread_only=unread)
+
+
+@router.post(
+    "/cabinet/notifications/{notification_id}/read",
+    response={200: NotificationOut, **WRITE_ERRORS},
+)
+def notification_read(request: HttpRequest, notification_id: UUID) -> Any:
+    """Mark one of the caller's notifications read (another user's id answers 404)."""
+    user = actor(request).user
+    services.notification_read(user=user, notification_id=notification_id)
+    return selectors.notification_get(user, notification_id)

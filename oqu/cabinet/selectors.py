@@ -24,6 +24,7 @@ from django.utils.translation import get_language
 
 from oqu.access import scope
 from oqu.journal.models import ABSENT_STATUSES, Attendance, Mark, PeriodMark
+from oqu.kernel.errors import NotFound
 from oqu.lms.models import Homework, HomeworkSubmission
 from oqu.people.models import Enrolment, Guardianship, Person
 from oqu.school.models import (
@@ -604,3 +605,29 @@ def has_cabinet(actor: scope.Actor) -> bool:
     if actor.is_anonymous or not actor.person_id:
         return False
     return Person.objects.filter(_reachable(actor)).exists()
+
+
+def notifications_of(user: Any, *, unread_only: bool = False, limit: int = 100) -> list[Any]:
+    """The user's own notifications, newest first (marks, absences and any other notice)."""
+    from oqu.notifications.models import Notification
+
+    rows = Notification.objects.filter(user=user)
+    if unread_only:
+        rows = rows.filter(read_at__isnull=True)
+    return list(rows.order_by("-created_at")[:limit])
+
+
+def unread_count(user: Any) -> int:
+    from oqu.notifications.models import Notification
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notification_get(user: Any, notification_id: UUID) -> Any:
+    """One of the user's own notifications; another user's id answers 404 like a missing one."""
+    from oqu.notifications.models import Notification
+
+    row = Notification.objects.filter(user=user, pk=notification_id).first()
+    if row is None:
+        raise NotFound()
+    return row

@@ -163,3 +163,13 @@ def preference_set(
         user=user, defaults={"marks": marks, "absences": absences, "by_email": by_email}
     )
     return preference
+
+
+def notification_read(*, user: Any, notification_id: UUID) -> None:
+    """Mark one of the user's own notifications read; another user's id is a 404 like a missing one."""
+    from oqu.notifications.services import notification_mark_read
+
+    from .selectors import notification_get
+
+    notification_get(user, notification_id)  # 404 unless it is the user's own
+    notification_mark_read(user=user, notification_id=notification_id)

@@ -9,6 +9,12 @@ app_name = "cabinet"
 urlpatterns = [
     path("", views.index, name="index"),
     path("settings/", views.notification_settings, name="settings"),
+    path("notifications/", views.notifications, name="notifications"),
+    path(
+        "notifications/<uuid:notification_id>/read/",
+        views.notification_read,
+        name="notification_read",
+    ),
     path("<uuid:person_id>/", views.today, name="today"),
     path("<uuid:person_id>/week/", views.week, name="week"),
     path("<uuid:person_id>/marks/", views.marks, name="marks"),

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from oqu.web.actor import actor_of
 from oqu.web.views import login_required
@@ -51,6 +51,7 @@ def _page(request: HttpRequest, person_id: UUID, tab: str, data: Any, **extra: A
         "people": selectors.cabinet_people_rows(actor, timezone.localdate()),
         "person_id": person_id,
         "data": data,
+        "unread": selectors.unread_count(request.user),
         **extra,
     }
     return render(request, f"cabinet/{tab}.html", context)
@@ -147,3 +148,27 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
         "cabinet/settings.html",
         {"section": "cabinet", "preference": selectors.preference_of(request.user)},
     )
+
+
+@require_GET
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The user's notifications, newest first; unread ones can be marked read in place."""
+    return render(
+        request,
+        "cabinet/notifications.html",
+        {"section": "cabinet", "notifications": selectors.notifications_of(request.user)},
+    )
+
+
+@require_POST
+@login_required
+def notification_read(request: HttpRequest, notification_id: UUID) -> HttpResponse:
+    services.notification_read(user=request.user, notification_id=notification_id)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(
+            request,
+            "cabinet/_notification.html",
+            {"n": selectors.notification_get(request.user, notification_id)},
+        )
+    return redirect("cabinet:notifications")

@@ -103,3 +103,35 @@ def test_sec_27_1_notices_respect_the_users_choice(cab, django_capture_on_commit
     assert [m.to for m in mail.outbox] == [["parent@example.kz"]]
     # the learner kept the defaults: both notices, in the app only
     assert Notification.objects.filter(user=cab.child_user).count() == 2
+
+
+def test_sec_27_1_parent_reads_notices_in_the_cabinet(
+    cab, api, django_capture_on_commit_callbacks
+):
+    held = lesson(cab.assignments["math_5a"], DAY, 2)
+    attend(held, cab.child, "absent_unexcused")
+    event = AbsencesRecorded(cab.org.pk, held.pk, (cab.child.pk,))
+    _deliver(django_capture_on_commit_callbacks, event)
+    client = api(cab.parent_user)
+
+    listed = client.get("/api/v1/cabinet/notifications", {"unread": True}).json()
+    (notice,) = listed
+    assert notice["topic"] == "cabinet.absence"
+    page = client.get("/cabinet/notifications/").content.decode()
+    assert notice["subject"] in page
+    assert client.get(f"/cabinet/{cab.child.pk}/").content.decode().count("(1)") >= 1
+
+    # another user's notice is out of reach, exactly like a missing one
+    theirs = Notification.objects.get(user=cab.child_user)
+    assert client.post(f"/api/v1/cabinet/notifications/{theirs.pk}/read").status_code == 404
+    assert client.post(f"/cabinet/notifications/{theirs.pk}/read/").status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+    read = client.post(
+        f"/cabinet/notifications/{notice['id']}/read/", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "hx-post" not in read
+    assert client.get("/api/v1/cabinet/notifications", {"unread": True}).json() == []
+    answer = client.post(f"/api/v1/cabinet/notifications/{notice['id']}/read").json()
+    assert answer["read_at"] is not None
