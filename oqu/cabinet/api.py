@@ -82,9 +82,14 @@ class TodayOut(Schema):
     homework: list[HomeworkOut]
 
 
+class WeekLessonOut(LessonOut):
+    id: UUID | None  # type: ignore[assignment]
+    from_timetable: bool
+
+
 class DayOut(Schema):
     date: dt.date
-    lessons: list[LessonOut]
+    lessons: list[WeekLessonOut]
 
 
 class WeekOut(Schema):

@@ -34,6 +34,7 @@ from oqu.school.models import (
     SchoolClass,
     StudyPeriod,
     Subgroup,
+    TimetableEntry,
 )
 
 from .models import NotificationPreference
@@ -326,7 +327,8 @@ def today(person: Person, on: dt.date) -> dict[str, Any]:
 
 
 def week(person: Person, on: dt.date) -> dict[str, Any]:
-    """The lessons of the week (Monday to Saturday) holding `on`, by day (3 queries)."""
+    """The lessons of the week (Monday to Saturday) holding `on`, by day. A teaching day whose
+    lessons are not generated yet shows the timetable grid in force instead (`from_timetable`)."""
     lang = language()
     monday = on - dt.timedelta(days=on.weekday())
     days = [monday + dt.timedelta(days=i) for i in range(WEEK_DAYS)]
@@ -334,11 +336,82 @@ def week(person: Person, on: dt.date) -> dict[str, Any]:
     by_day: OrderedDict[str, list[dict[str, Any]]] = OrderedDict((d.isoformat(), []) for d in days)
     if stay is not None:
         for lesson in _lessons(person, stay.school_class, days[0], days[-1]):
-            by_day[lesson["date"]].append(lesson)
+            by_day[lesson["date"]].append({**lesson, "from_timetable": False})
+        empty = [d for d in days if not by_day[d.isoformat()]]
+        for day, rows in _grid(person, stay.school_class, empty).items():
+            by_day[day.isoformat()] = rows
     return {
         "person": _person_row(person, stay, lang),
         "week_of": monday.isoformat(),
         "days": [{"date": d, "lessons": rows} for d, rows in by_day.items()],
+    }
+
+
+def _grid(
+    person: Person, school_class: SchoolClass, days: list[dt.date]
+) -> dict[dt.date, list[dict[str, Any]]]:
+    """The timetable entries in force on each of `days` that falls in a study period (2 queries)."""
+    if not days:
+        return {}
+    periods = StudyPeriod.objects.filter(
+        year_id=school_class.year_id, start_date__lte=days[-1], end_date__gte=days[0]
+    ).values_list("start_date", "end_date")
+    spans = list(periods)
+    teaching = [d for d in days if any(start <= d <= end for start, end in spans)]
+    if not teaching:
+        return {}
+    lang = language()
+    bell = BellSlot.objects.filter(
+        year_id=school_class.year_id, shift=school_class.shift, number=OuterRef("lesson_number")
+    )
+    teacher = _names("assignment__teacher__", lang)
+    entries = list(
+        TimetableEntry.objects.filter(
+            _in_subgroup(person, "assignment__"),
+            assignment__school_class=school_class,
+            valid_from__lte=teaching[-1],
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=teaching[0]))
+        .annotate(
+            starts_at=Subquery(bell.values("starts_at")[:1]),
+            ends_at=Subquery(bell.values("ends_at")[:1]),
+        )
+        .order_by("lesson_number", "assignment__subject__code", "pk")
+        .values(
+            "weekday",
+            "lesson_number",
+            "valid_from",
+            "valid_to",
+            "starts_at",
+            "ends_at",
+            f"assignment__subject__name_{lang}",
+            *teacher,
+            "room__name",
+        )
+    )
+    return {
+        day: [
+            {
+                "id": None,
+                "date": day.isoformat(),
+                "number": row["lesson_number"],
+                "starts_at": _time(row["starts_at"]),
+                "ends_at": _time(row["ends_at"]),
+                "subject": row[f"assignment__subject__name_{lang}"],
+                "teacher": _joined(row, teacher),
+                "room": row["room__name"] or "",
+                "topic": "",
+                "status": "planned",
+                "substitution": None,
+                "attendance": None,
+                "from_timetable": True,
+            }
+            for row in entries
+            if row["weekday"] == day.isoweekday()
+            and row["valid_from"] <= day
+            and (row["valid_to"] is None or row["valid_to"] >= day)
+        ]
+        for day in teaching
     }
 
 

@@ -303,6 +303,41 @@ def test_sec_27_1_week_timetable(cab, api):
     assert page.content.decode().count('data-testid="week-day"') == 6
 
 
+def test_sec_27_1_week_shows_the_timetable_where_lessons_are_not_generated(cab, api):
+    from oqu.school.models import TimetableEntry
+
+    lesson(cab.assignments["math_5a"], DAY, 1)  # Monday's lessons exist
+    for weekday, number in ((1, 2), (2, 1), (2, 3), (6, 1)):
+        TimetableEntry.objects.create(
+            organization=cab.org,
+            assignment=cab.assignments["kazakh_5a"],
+            weekday=weekday,
+            lesson_number=number,
+            room=cab.room,
+            valid_from=cab.year.start_date,
+        )
+    TimetableEntry.objects.create(  # another class's grid
+        organization=cab.org,
+        assignment=cab.assignments["math_5b"],
+        weekday=2,
+        lesson_number=2,
+        valid_from=cab.year.start_date,
+    )
+    body = api(cab.parent_user).get(f"{API}/{cab.child.pk}/week", {"date": DAY}).json()
+    monday, tuesday = body["days"][0]["lessons"], body["days"][1]["lessons"]
+    assert [(x["number"], x["from_timetable"]) for x in monday] == [(1, False)]
+    assert [(x["number"], x["subject"], x["room"]) for x in tuesday] == [
+        (1, "Казахский язык", "204"),
+        (3, "Казахский язык", "204"),
+    ]
+    assert all(x["from_timetable"] and x["id"] is None for x in tuesday)
+    assert tuesday[0]["starts_at"] == "08:00"
+    assert len(body["days"][5]["lessons"]) == 1  # Saturday
+    # an autumn-break week shows no grid
+    holiday = api(cab.parent_user).get(f"{API}/{cab.child.pk}/week", {"date": "2025-10-28"})
+    assert all(d["lessons"] == [] for d in holiday.json()["days"])
+
+
 def test_sec_27_1_documents_and_certificates_section(cab, api):
     body = api(cab.parent_user).get(f"{API}/{cab.child.pk}/documents").json()
     assert body["person"]["iin"] == cab.child.iin

@@ -105,9 +105,7 @@ def test_sec_27_1_notices_respect_the_users_choice(cab, django_capture_on_commit
     assert Notification.objects.filter(user=cab.child_user).count() == 2
 
 
-def test_sec_27_1_parent_reads_notices_in_the_cabinet(
-    cab, api, django_capture_on_commit_callbacks
-):
+def test_sec_27_1_parent_reads_notices_in_the_cabinet(cab, api, django_capture_on_commit_callbacks):
     held = lesson(cab.assignments["math_5a"], DAY, 2)
     attend(held, cab.child, "absent_unexcused")
     event = AbsencesRecorded(cab.org.pk, held.pk, (cab.child.pk,))
