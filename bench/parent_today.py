@@ -9,7 +9,8 @@ parent with an account whose child has the most lessons on one date, then times:
   in, access checks and every middleware included), median of `--runs` requests;
 - the baseline: the same answer built by one prepared SQL query through psycopg 3 (in the same
   process) and encoded with `json.dumps`, median of `--runs` runs.
-It first checks that both give exactly the same JSON, then prints the ratio (target: ≤ 3×).
+It first checks that both give exactly the same JSON, then prints the ratio (target: ≤ 3×), and,
+for scale, the time of an API call through the same stack that reads one row.
 `--build-small` first migrates the database and adds a small school (a class, a parent of two,
 eight lessons on a date with marks, attendance, a substitution and homework) unless it is there.
 A benchmark, not a test.
@@ -401,10 +402,19 @@ def main() -> None:
     counts = {k: len(api_answer[k]) for k in ("lessons", "marks", "homework")}
     print(f"parent {user_id}, child {child_id}, {day}: {counts}; answers identical")
     api_ms, sql_ms = _medians_ms(through_api, through_sql, runs)
+
+    def floor() -> bytes:  # the same stack (session, MFA, actor) reading one row of the caller's
+        return client.get("/api/v1/cabinet/notification-settings").content
+
+    floor_ms, _sql = _medians_ms(floor, through_sql, runs)
     raw.close()
     print(f"TODAY through the API   : {api_ms:7.2f} ms (median of {runs})")
     print(f"one SQL query + json    : {sql_ms:7.2f} ms (median of {runs})")
     print(f"ratio {api_ms / sql_ms:.2f}x (target <= 3x)")
+    print(
+        f"for scale: an API call of the same stack reading one row takes {floor_ms:.2f} ms "
+        f"({floor_ms / sql_ms:.2f}x the SQL); TODAY adds {api_ms - floor_ms:.2f} ms to it"
+    )
 
 
 if __name__ == "__main__":
