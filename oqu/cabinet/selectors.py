@@ -46,7 +46,7 @@ from oqu.school.models import (
 
 from .models import NotificationPreference
 
-VIEW = "cabinet.view"
+VIEW = "cabinet.learner.view"
 UUID_FIELD = UUIDField()
 WEEK_DAYS = 6  # Monday to Saturday: schools may teach on Saturdays
 

@@ -374,16 +374,16 @@ school.class.manage        | region_specialist      | 403 | 403 | 404 | 404
 school.class.manage        | region_head            | 403 | 403 | 404 | 404
 school.class.manage        | ministry_head          | 403 | 403 | --  | --
 school.class.manage        | platform_admin         | ok  | ok  | --  | --
-cabinet.view               | school_teacher         | 403 | --  | 404 | 404
-cabinet.view               | school_deputy_director | 403 | --  | 404 | 404
-cabinet.view               | school_director        | 403 | --  | 404 | 404
-cabinet.view               | preschool_head         | 403 | --  | 404 | 404
-cabinet.view               | district_specialist    | 403 | 403 | 404 | 404
-cabinet.view               | district_head          | 403 | 403 | 404 | 404
-cabinet.view               | region_specialist      | 403 | 403 | 404 | 404
-cabinet.view               | region_head            | 403 | 403 | 404 | 404
-cabinet.view               | ministry_head          | 403 | 403 | --  | --
-cabinet.view               | platform_admin         | ok  | ok  | --  | --
+cabinet.learner.view       | school_teacher         | 403 | --  | 404 | 404
+cabinet.learner.view       | school_deputy_director | 403 | --  | 404 | 404
+cabinet.learner.view       | school_director        | 403 | --  | 404 | 404
+cabinet.learner.view       | preschool_head         | 403 | --  | 404 | 404
+cabinet.learner.view       | district_specialist    | 403 | 403 | 404 | 404
+cabinet.learner.view       | district_head          | 403 | 403 | 404 | 404
+cabinet.learner.view       | region_specialist      | 403 | 403 | 404 | 404
+cabinet.learner.view       | region_head            | 403 | 403 | 404 | 404
+cabinet.learner.view       | ministry_head          | 403 | 403 | --  | --
+cabinet.learner.view       | platform_admin         | ok  | ok  | --  | --
 """
 
 

@@ -8,9 +8,9 @@ from django.db import migrations
 from oqu.access.reference import add_capabilities
 
 ADDITIONS = {
-    "parent": ["cabinet.view"],
-    "learner": ["cabinet.view"],
-    "platform_admin": ["cabinet.view"],
+    "parent": ["cabinet.learner.view"],
+    "learner": ["cabinet.learner.view"],
+    "platform_admin": ["cabinet.learner.view"],
 }
 
 
