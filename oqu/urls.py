@@ -33,5 +33,6 @@ urlpatterns = [
     path("feedback/", include("oqu.feedback.urls")),
     path("school/", include("oqu.school.load_urls")),
     path("profiles/", include("oqu.profiles.urls")),
+    path("cabinet/", include("oqu.cabinet.urls")),
     path("", include("oqu.web.urls")),
 ]

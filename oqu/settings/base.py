@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "oqu.testing",
     "oqu.feedback",
     "oqu.profiles",
+    "oqu.cabinet",
     "oqu.demo",
     "oqu.web",
 ]

@@ -99,6 +99,7 @@ def world(org_tree: Any, family: Any, user_with_role: Any) -> World:
         date_to=dt.date(2026, 12, 31),
     )
     w.b_insiders.append(claimant_user)
+    w.b_insiders.append(parent_user)  # the cabinet of B's learner opens to their parent only
     _own(w, claimant, claimant_user, link, report)
 
     # Changes through the services, so that B owns history and journal rows too.

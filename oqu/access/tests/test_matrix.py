@@ -654,6 +654,16 @@ profiles.load.view         | region_specialist      | ok  | ok  | 404 | 404
 profiles.load.view         | region_head            | ok  | ok  | 404 | 404
 profiles.load.view         | ministry_head          | ok  | ok  | --  | --
 profiles.load.view         | platform_admin         | ok  | ok  | --  | --
+cabinet.learner.view       | school_teacher         | 403 | --  | 404 | 404
+cabinet.learner.view       | school_deputy_director | 403 | --  | 404 | 404
+cabinet.learner.view       | school_director        | 403 | --  | 404 | 404
+cabinet.learner.view       | preschool_head         | 403 | --  | 404 | 404
+cabinet.learner.view       | district_specialist    | 403 | 403 | 404 | 404
+cabinet.learner.view       | district_head          | 403 | 403 | 404 | 404
+cabinet.learner.view       | region_specialist      | 403 | 403 | 404 | 404
+cabinet.learner.view       | region_head            | 403 | 403 | 404 | 404
+cabinet.learner.view       | ministry_head          | 403 | 403 | --  | --
+cabinet.learner.view       | platform_admin         | ok  | ok  | --  | --
 """
 
 
