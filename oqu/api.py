@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from oqu.access.api import router as access_router
+from oqu.analytics.api import router as analytics_router
 from oqu.apikit import AUTH, install_error_handlers
 from oqu.audit.api import router as audit_router
 from oqu.audit.dbms_api import router as dbms_router
@@ -54,3 +55,4 @@ api.add_router("", sso_router)
 api.add_router("", registration_router)
 api.add_router("", mfa_router)
 api.add_router("", school_router)
+api.add_router("", analytics_router)

@@ -27,5 +27,6 @@ urlpatterns = [
     path("people/", include("oqu.people.restricted_urls")),
     path("registration/", include("oqu.registration.urls")),
     path("school/", include("oqu.school.urls")),
+    path("analytics/", include("oqu.analytics.urls")),
     path("", include("oqu.web.urls")),
 ]

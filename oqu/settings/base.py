@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "oqu.school",
     "oqu.journal",
     "oqu.lms",
+    "oqu.analytics",
     "oqu.demo",
     "oqu.web",
 ]
