@@ -1,7 +1,7 @@
 """Bar charts drawn on the server as inline SVG: no script, no external library, works offline.
 
-Each chart is an image with a title (`role="img"`, `aria-labelledby`); the page puts the same
-numbers in a table next to it, which is what screen readers and printouts use.
+Each chart is a figure whose caption names the image (`role="img"`, `aria-labelledby`); the page
+puts the same numbers in a table next to it, which is what screen readers and printouts use.
 """
 
 from __future__ import annotations
@@ -100,13 +100,15 @@ def percent_bars(
         ),
     )
     return format_html(
+        '<figure class="analytics-figure"><figcaption id="{}">{}</figcaption>'
         '<svg role="img" aria-labelledby="{}" viewBox="0 0 {} {}" width="100%" '
         'preserveAspectRatio="xMinYMin meet" class="analytics-chart">'
-        '<title id="{}">{}</title>{}{}</svg>',
+        "<title>{}</title>{}{}</svg></figure>",
+        chart_id,
+        title,
         chart_id,
         WIDTH,
         height,
-        chart_id,
         title,
         SafeString("".join(parts)),
         legend,

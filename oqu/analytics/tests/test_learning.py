@@ -438,3 +438,21 @@ def test_lms_analytics_class_xlsx_from_the_web_page(example: Example, user_with_
     assert ActionRecord.objects.filter(
         action="analytics.learning.export", target_id=str(example.class_5a.pk)
     ).exists()
+
+
+def test_lms_analytics_chart_escapes_labels_and_draws_no_bar_for_missing_values():
+    from oqu.analytics.charts import Series, percent_bars
+
+    svg = str(
+        percent_bars(
+            "c1",
+            "Title <i>",
+            [("<script>x</script>", [P("50.0"), None])],
+            [Series("A", "bar-quality"), Series("B", "bar-success")],
+        )
+    )
+    assert "<script>" not in svg
+    assert "&lt;script&gt;" in svg
+    assert 'width="197.0"' in svg  # half of the 394-unit bar area
+    assert 'width="0"' in svg
+    assert "—" in svg
