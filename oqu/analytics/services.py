@@ -83,7 +83,7 @@ def report_workbook(report: LearningReport, language: str = "ru") -> bytes:
     """Sheets: marks by subject, attendance by subject, and both for the units below and overall."""
     workbook = Workbook(write_only=True)
     mark_header = [
-        _("Name"),
+        _("Subject or unit"),
         _("Period"),
         _("Learners"),
         _("With 4 or 5"),
@@ -93,7 +93,7 @@ def report_workbook(report: LearningReport, language: str = "ru") -> bytes:
         _("Success, %"),
     ]
     attendance_header = [
-        _("Name"),
+        _("Subject or unit"),
         _("Period"),
         _("Records"),
         _("Attended"),
