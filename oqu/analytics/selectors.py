@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from oqu.access import scope
 from oqu.access.scope import Actor
 from oqu.journal.models import Attendance, AttendanceStatus, PeriodMark
+from oqu.kernel.errors import ValidationError
 from oqu.kernel.rules import rule_value
 from oqu.orgs.models import Unit
 from oqu.school.models import AcademicYear, Lesson, SchoolClass
@@ -263,7 +264,14 @@ def learning_report(
     A fixed number of queries whatever the number of classes, schools or rows.
     """
     years = available_years(target)
-    chosen = next(((n, s) for n, s in years if n == year), years[0] if years else None)
+    chosen = next(((n, s) for n, s in years if n == year), None)
+    if chosen is None and year and years:
+        raise ValidationError(
+            _("There is no academic year with this name here."),
+            code="analytics_year_unknown",
+            fields={"year": ["unknown"]},
+        )
+    chosen = chosen or (years[0] if years else None)
     ungraded = _ungraded_grades(chosen[1]) if chosen else []
     subjects: dict[str, Line] = {}
     breakdown: dict[str, Line] = {}

@@ -456,3 +456,27 @@ def test_lms_analytics_chart_escapes_labels_and_draws_no_bar_for_missing_values(
     assert 'width="197.0"' in svg  # half of the 394-unit bar area
     assert 'width="0"' in svg
     assert "—" in svg
+
+
+def test_lms_analytics_year_is_chosen_by_name_across_schools(
+    example: Example, user_with_role, client
+):
+    from oqu.school.models import AcademicYear
+
+    older = AcademicYear.objects.create(
+        organization=example.tree.school_a1,
+        name="2024-2025",
+        start_date=example.year.start_date.replace(year=2024),
+        end_date=example.year.end_date.replace(year=2025),
+    )
+    director = user_with_role("school_director", example.tree.school_a1)
+    report = _unit_report(director, example.tree.school_a1, year=older.name)
+    assert report.years == ["2025-2026", "2024-2025"]
+    assert report.year == "2024-2025"
+    assert report.subjects == []
+    assert _unit_report(director, example.tree.school_a1).year == "2025-2026"
+    client.force_login(director)
+    url = f"/api/v1/analytics/learning/units/{example.tree.school_a1.pk}?year=1999-2000"
+    response = client.get(url)
+    assert response.status_code == 400
+    assert response.json()["code"] == "analytics_year_unknown"
