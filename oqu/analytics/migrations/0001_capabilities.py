@@ -2,14 +2,16 @@
 
 Directors, deputy directors and methodologists see their school; district, region and ministry
 roles their territory; teachers and tutors only the classes they teach or lead (`view_own`).
+Whoever holds `view` holds `view_own` too: it is less, and those who give the teacher role on
+their own unit may give only what they hold.
 """
 
 from django.db import migrations
 
 from oqu.access.reference import add_capabilities
 
-VIEW = ["analytics.learning.view"]
 OWN = ["analytics.learning.view_own"]
+VIEW = ["analytics.learning.view", *OWN]
 
 ADDITIONS = {
     "school_director": VIEW,
