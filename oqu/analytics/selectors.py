@@ -280,12 +280,18 @@ def learning_report(
         marks = _mark_rows(actor, target, chosen[0], ungraded)
         attendance = _attendance_rows(actor, target, chosen[0])
         _fill_subject_marks(subjects, marks)
-        _fill_subject_attendance(subjects, attendance)
-        if target.school_class is None:
+        broken_down = target.school_class is None
+        _fill_attendance(
+            subjects,
+            breakdown if broken_down else None,
+            total,
+            attendance,
+            _breakdown_field(target, "lesson__") if broken_down else None,
+        )
+        if broken_down:
             _fill_breakdown_marks(breakdown, _per_learner_rates(marks, _breakdown_field(target)))
-            _fill_breakdown_attendance(breakdown, attendance, _breakdown_field(target, "lesson__"))
             _name_breakdown(breakdown, target)
-        _fill_total(total, _per_learner_rates(marks, None), attendance)
+        _fill_total_marks(total, _per_learner_rates(marks, None))
     report = LearningReport(
         target=target,
         years=[name for name, _start in years],
@@ -425,8 +431,21 @@ def _add_attendance(line: Line, row: dict[str, Any]) -> None:
         line.attendance.setdefault(code, AttendanceRate()).add(_attendance_rate(row))
 
 
-def _fill_subject_attendance(subjects: dict[str, Line], attendance: QuerySet[Any]) -> None:
+def _fill_attendance(
+    subjects: dict[str, Line],
+    breakdown: dict[str, Line] | None,
+    total: Line,
+    attendance: QuerySet[Any],
+    unit_field: str | None,
+) -> None:
+    """Attendance by subject, by unit below and in total from ONE scan of the rows.
+
+    Grouped by (unit below, subject, period) — a few hundred groups even for a region — and
+    summed here: attendance rates are row counts, so the sums are exact.
+    """
+    unit = {"unit_key": F(unit_field)} if unit_field else {}
     rows = attendance.values(
+        **unit,
         code=F("lesson__assignment__subject__code"),
         kind=F("lesson__period__kind"),
         number=F("lesson__period__number"),
@@ -439,6 +458,10 @@ def _fill_subject_attendance(subjects: dict[str, Line], attendance: QuerySet[Any
         line = subjects.setdefault(row["code"], Line(key=row["code"]))
         line.name, line.name_kk = row["subject_ru"], row["subject_kk"]
         _add_attendance(line, row)
+        _add_attendance(total, row)
+        if breakdown is not None:
+            key = _key(row["unit_key"])
+            _add_attendance(breakdown.setdefault(key, Line(key=key)), row)
 
 
 def _per_learner_rates(marks: QuerySet[Any], unit_field: str | None) -> list[dict[str, Any]]:
@@ -477,17 +500,6 @@ def _fill_breakdown_marks(breakdown: dict[str, Line], rows: list[dict[str, Any]]
         line.marks.setdefault(row["period"], MarkRate()).add(row["rate"])
 
 
-def _fill_breakdown_attendance(
-    breakdown: dict[str, Line], attendance: QuerySet[Any], unit_field: str
-) -> None:
-    rows = attendance.values(
-        unit_key=F(unit_field), kind=F("lesson__period__kind"), number=F("lesson__period__number")
-    ).annotate(**ATTENDANCE_COUNTS)
-    for row in rows:
-        key = _key(row["unit_key"])
-        _add_attendance(breakdown.setdefault(key, Line(key=key)), row)
-
-
 def _name_breakdown(breakdown: dict[str, Line], target: Target) -> None:
     """Names of the units (or classes) below, in one query."""
     if not breakdown:
@@ -502,11 +514,6 @@ def _name_breakdown(breakdown: dict[str, Line], target: Target) -> None:
         line.name = line.name_kk = unit.name
 
 
-def _fill_total(total: Line, learner_rows: list[dict[str, Any]], attendance: QuerySet[Any]) -> None:
+def _fill_total_marks(total: Line, learner_rows: list[dict[str, Any]]) -> None:
     for row in learner_rows:
         total.marks.setdefault(row["period"], MarkRate()).add(row["rate"])
-    rows = attendance.values(
-        kind=F("lesson__period__kind"), number=F("lesson__period__number")
-    ).annotate(**ATTENDANCE_COUNTS)
-    for row in rows:
-        _add_attendance(total, row)
