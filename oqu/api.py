@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from oqu.access.api import router as access_router
+from oqu.analytics.api import router as analytics_router
 from oqu.apikit import AUTH, install_error_handlers
 from oqu.audit.api import router as audit_router
 from oqu.audit.dbms_api import router as dbms_router
@@ -70,3 +71,4 @@ api.add_router("", feedback_router)
 api.add_router("", school_load_router)
 api.add_router("", profiles_router)
 api.add_router("", cabinet_router)
+api.add_router("", analytics_router)

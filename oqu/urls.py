@@ -34,5 +34,6 @@ urlpatterns = [
     path("school/", include("oqu.school.load_urls")),
     path("profiles/", include("oqu.profiles.urls")),
     path("cabinet/", include("oqu.cabinet.urls")),
+    path("analytics/", include("oqu.analytics.urls")),
     path("", include("oqu.web.urls")),
 ]

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "oqu.feedback",
     "oqu.profiles",
     "oqu.cabinet",
+    "oqu.analytics",
     "oqu.demo",
     "oqu.web",
 ]

@@ -664,6 +664,26 @@ cabinet.learner.view       | region_specialist      | 403 | 403 | 404 | 404
 cabinet.learner.view       | region_head            | 403 | 403 | 404 | 404
 cabinet.learner.view       | ministry_head          | 403 | 403 | --  | --
 cabinet.learner.view       | platform_admin         | ok  | ok  | --  | --
+analytics.learning.view    | school_teacher         | 403 | --  | 404 | 404
+analytics.learning.view    | school_deputy_director | ok  | --  | 404 | 404
+analytics.learning.view    | school_director        | ok  | --  | 404 | 404
+analytics.learning.view    | preschool_head         | 403 | --  | 404 | 404
+analytics.learning.view    | district_specialist    | ok  | ok  | 404 | 404
+analytics.learning.view    | district_head          | ok  | ok  | 404 | 404
+analytics.learning.view    | region_specialist      | ok  | ok  | 404 | 404
+analytics.learning.view    | region_head            | ok  | ok  | 404 | 404
+analytics.learning.view    | ministry_head          | ok  | ok  | --  | --
+analytics.learning.view    | platform_admin         | ok  | ok  | --  | --
+analytics.learning.view_own | school_teacher        | ok  | --  | 404 | 404
+analytics.learning.view_own | school_deputy_director | ok  | --  | 404 | 404
+analytics.learning.view_own | school_director       | ok  | --  | 404 | 404
+analytics.learning.view_own | preschool_head        | 403 | --  | 404 | 404
+analytics.learning.view_own | district_specialist   | ok  | ok  | 404 | 404
+analytics.learning.view_own | district_head         | ok  | ok  | 404 | 404
+analytics.learning.view_own | region_specialist     | ok  | ok  | 404 | 404
+analytics.learning.view_own | region_head           | ok  | ok  | 404 | 404
+analytics.learning.view_own | ministry_head         | ok  | ok  | --  | --
+analytics.learning.view_own | platform_admin        | ok  | ok  | --  | --
 """
 
 
