@@ -8,8 +8,8 @@ from oqu.apikit import AUTH, install_error_handlers
 from oqu.audit.api import router as audit_router
 from oqu.audit.dbms_api import router as dbms_router
 from oqu.audit.journal_api import router as journal_router
-from oqu.feedback.api import router as feedback_router
 from oqu.cabinet.api import router as cabinet_router
+from oqu.feedback.api import router as feedback_router
 from oqu.identity.api import router as identity_router
 from oqu.identity.mfa_api import router as mfa_router
 from oqu.journal.api import router as ejournal_router
@@ -21,8 +21,8 @@ from oqu.people.restricted_api import router as restricted_router
 from oqu.profiles.api import router as profiles_router
 from oqu.registration.api import router as registration_router
 from oqu.school.api import router as school_router
-from oqu.school.timetable_api import router as timetable_router
 from oqu.school.load_api import router as school_load_router
+from oqu.school.timetable_api import router as timetable_router
 from oqu.sso.api import router as sso_router
 from oqu.testing.api import router as testing_router
 

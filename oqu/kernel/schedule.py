@@ -105,6 +105,8 @@ JOBS: tuple[Job, ...] = (
         name="school.generate_lessons",
         task_path="oqu.school.tasks.generate_lessons",
         daily_at=time(4, 0),
+    ),
+    Job(
         name="testing.close_overdue_attempts",
         task_path="oqu.testing.tasks.close_overdue",
         every=timedelta(minutes=1),
