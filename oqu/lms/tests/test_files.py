@@ -73,7 +73,8 @@ def test_sec_27_11_data_migration_gives_relation_roles_and_teachers_their_capabi
 
     caps = dict(Role.objects.values_list("code", "capabilities"))
     assert {"lms.homework.submit", "lms.distance.post"} <= set(caps["learner"])
-    assert "lms.homework.view" in caps["parent"] and "lms.distance.view" not in caps["parent"]
+    assert "lms.homework.view" in caps["parent"]
+    assert "lms.distance.view" not in caps["parent"]
     assert "lms.homework.manage" in caps["school_teacher"]
     assert "lms.plan.review" in caps["school_methodologist"]
     assert "lms.plan.manage" not in caps["school_methodologist"]
