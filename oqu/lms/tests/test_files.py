@@ -65,3 +65,17 @@ def test_sec_27_11_files_over_the_size_limit_are_refused(monkeypatch):
 class _Nameless(io.BytesIO):
     name = ""
     size = 5
+
+
+def test_sec_27_11_data_migration_gives_relation_roles_and_teachers_their_capabilities(db):
+    from oqu.access.models import Role
+    from oqu.kernel.models import RuleSet
+
+    caps = dict(Role.objects.values_list("code", "capabilities"))
+    assert {"lms.homework.submit", "lms.distance.post"} <= set(caps["learner"])
+    assert "lms.homework.view" in caps["parent"]
+    assert "lms.distance.view" not in caps["parent"]
+    assert "lms.homework.manage" in caps["school_teacher"]
+    assert "lms.plan.review" in caps["school_methodologist"]
+    assert "lms.plan.manage" not in caps["school_methodologist"]
+    assert RuleSet.objects.get(code="lms.distance.archive_after_days").value == 14
