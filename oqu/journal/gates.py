@@ -1,7 +1,7 @@
 """Who may reach which class-subject, and whether a lesson's journal is still open for edits.
 
-Shared by services and selectors. A holder of `journal.manage` reaches every class-subject of the
-schools where they hold it; anyone else holding `journal.view` / `journal.write` reaches only what
+Shared by services and selectors. A holder of `journal.class_journal.manage` reaches every class-subject of the
+schools where they hold it; anyone else holding its view / write capabilities reaches only what
 they teach: the assignment's teacher reaches the whole class-subject, a substitute the lessons they
 taught. Everything else answers 404, like an object of another school.
 """
@@ -23,9 +23,9 @@ from oqu.school.models import ClassMembership, Lesson, Subgroup, TeachingAssignm
 
 from .models import Reopening
 
-VIEW = "journal.view"
-WRITE = "journal.write"
-MANAGE = "journal.manage"
+VIEW = "journal.class_journal.view"
+WRITE = "journal.class_journal.write"
+MANAGE = "journal.class_journal.manage"
 EDIT_WINDOW = "school.journal.edit_window"
 CONFIRMATION = "school.journal.period_mark_confirmation"
 

@@ -179,7 +179,6 @@ def lesson_sheet(lesson: Lesson) -> dict[str, Any]:
     data["assessments"] = [row for row in data["assessments"] if row["lesson_id"] in lesson_ids]
     kept = {row["id"] for row in data["assessments"]}
     data["marks"] = [row for row in data["marks"] if row["assessment_id"] in kept]
-    data["learners"] = roster(lesson.assignment, lesson.date, lesson.date)
     return data
 
 

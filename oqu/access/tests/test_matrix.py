@@ -684,6 +684,36 @@ analytics.learning.view_own | region_specialist     | ok  | ok  | 404 | 404
 analytics.learning.view_own | region_head           | ok  | ok  | 404 | 404
 analytics.learning.view_own | ministry_head         | ok  | ok  | --  | --
 analytics.learning.view_own | platform_admin        | ok  | ok  | --  | --
+journal.class_journal.view | school_teacher         | ok  | --  | 404 | 404
+journal.class_journal.view | school_deputy_director | ok  | --  | 404 | 404
+journal.class_journal.view | school_director        | ok  | --  | 404 | 404
+journal.class_journal.view | preschool_head         | 403 | --  | 404 | 404
+journal.class_journal.view | district_specialist    | 403 | 403 | 404 | 404
+journal.class_journal.view | district_head          | 403 | 403 | 404 | 404
+journal.class_journal.view | region_specialist      | 403 | 403 | 404 | 404
+journal.class_journal.view | region_head            | 403 | 403 | 404 | 404
+journal.class_journal.view | ministry_head          | 403 | 403 | --  | --
+journal.class_journal.view | platform_admin         | ok  | ok  | --  | --
+journal.class_journal.write | school_teacher         | ok  | --  | 404 | 404
+journal.class_journal.write | school_deputy_director | ok  | --  | 404 | 404
+journal.class_journal.write | school_director        | ok  | --  | 404 | 404
+journal.class_journal.write | preschool_head         | 403 | --  | 404 | 404
+journal.class_journal.write | district_specialist    | 403 | 403 | 404 | 404
+journal.class_journal.write | district_head          | 403 | 403 | 404 | 404
+journal.class_journal.write | region_specialist      | 403 | 403 | 404 | 404
+journal.class_journal.write | region_head            | 403 | 403 | 404 | 404
+journal.class_journal.write | ministry_head          | 403 | 403 | --  | --
+journal.class_journal.write | platform_admin         | ok  | ok  | --  | --
+journal.class_journal.manage | school_teacher         | 403 | --  | 404 | 404
+journal.class_journal.manage | school_deputy_director | ok  | --  | 404 | 404
+journal.class_journal.manage | school_director        | ok  | --  | 404 | 404
+journal.class_journal.manage | preschool_head         | 403 | --  | 404 | 404
+journal.class_journal.manage | district_specialist    | 403 | 403 | 404 | 404
+journal.class_journal.manage | district_head          | 403 | 403 | 404 | 404
+journal.class_journal.manage | region_specialist      | 403 | 403 | 404 | 404
+journal.class_journal.manage | region_head            | 403 | 403 | 404 | 404
+journal.class_journal.manage | ministry_head          | 403 | 403 | --  | --
+journal.class_journal.manage | platform_admin         | ok  | ok  | --  | --
 """
 
 

@@ -12,8 +12,8 @@ from django.db import migrations
 
 from oqu.access.reference import add_capabilities
 
-OWN = ["journal.view", "journal.write"]
-ALL = [*OWN, "journal.manage"]
+OWN = ["journal.class_journal.view", "journal.class_journal.write"]
+ALL = [*OWN, "journal.class_journal.manage"]
 
 ADDITIONS = {
     "school_director": ALL,
