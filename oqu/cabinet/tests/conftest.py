@@ -12,6 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from oqu.journal.models import Assessment, Attendance, Mark
 from oqu.lms.models import Homework
@@ -179,3 +181,11 @@ def api(client: Any):  # type: ignore[no-untyped-def]
         return client
 
     return as_user
+
+
+@pytest.fixture(autouse=True)
+def _default_language():  # type: ignore[no-untyped-def]
+    """Requests as a Russian-speaking parent leave Russian active in the thread: reset it, so a
+    later test on the same worker reads translated fields in the default language."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
