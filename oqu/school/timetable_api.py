@@ -110,7 +110,7 @@ class EntryIn(Schema):
     )
 
 
-class EntryMove(Schema):
+class EntryMoveIn(Schema):
     weekday: int = Field(..., ge=1, le=6)
     lesson_number: int = Field(..., ge=1, le=12)
     room_id: UUID | None = None
@@ -433,7 +433,7 @@ def entry_get(request: HttpRequest, entry_id: UUID) -> Any:
 
 
 @router.put("/school/timetable/entries/{entry_id}", response={200: PlacedOut, **WRITE_ERRORS})
-def entry_move(request: HttpRequest, entry_id: UUID, payload: EntryMove) -> Any:
+def entry_move(request: HttpRequest, entry_id: UUID, payload: EntryMoveIn) -> Any:
     """Move a cell to another slot or room (from `valid_from`); the answer is the new entry."""
     who = actor(request)
     entry = tt.entry_get(who, entry_id)
