@@ -259,7 +259,11 @@ class SchoolJournal:
         periods: list[tuple[uuid.UUID, dt.date, dt.date]],
         vacations: list[tuple[dt.date, dt.date]],
         start_year: int,
+        taken: set[tuple[Any, dt.date, int]] | None = None,
     ) -> None:
+        """Lessons of every working day of the first `weeks` weeks, except the (assignment, date,
+        number) slots in `taken` (lessons that exist already)."""
+        taken = taken or set()
         first = periods[0][1]
         last_day = first + dt.timedelta(weeks=self.weeks) - dt.timedelta(days=1)
         day = first
@@ -271,6 +275,8 @@ class SchoolJournal:
                 for assignment_id, class_id, teacher, number, entry in grid.get(
                     day.isoweekday(), []
                 ):
+                    if (assignment_id, day, number) in taken:
+                        continue
                     held = day < self.today
                     lesson = self._row(
                         Lesson,
@@ -460,10 +466,9 @@ def analyze() -> None:
 def add_lessons(
     year: AcademicYear, *, until: dt.date, seed: int = 1, today: dt.date | None = None
 ) -> Counter[str]:
-    """A timetable and lessons up to `until` — attendance and marks for those already held — for
-    a year whose classes and assignments exist (the demo school). Nothing if it has a timetable."""
-    if TimetableEntry.objects.filter(assignment__year=year).exists():
-        return Counter()
+    """Lessons up to `until` — attendance and marks for those already held — for a year whose
+    classes and assignments exist (the demo school): from its timetable when it has one (only
+    the dates that have no lessons yet), else from a grid made here."""
     today = today or timezone.localdate()
     journal = SchoolJournal(year.organization, weeks=1, seed=seed, today=today)
     members: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
@@ -477,20 +482,39 @@ def add_lessons(
         pk: (grade, members[pk])
         for pk, grade in SchoolClass.objects.filter(year=year).values_list("pk", "grade")
     }
-    assignments = [
-        (pk, class_id, teacher, int(hours))
-        for pk, class_id, teacher, hours in TeachingAssignment.objects.filter(
-            year=year, subgroup__isnull=True
-        )
-        .order_by("pk")
-        .values_list("pk", "school_class_id", "teacher_id", "hours_per_week")
-    ]
     quarters = StudyPeriod.objects.filter(year=year, kind=StudyPeriod.Kind.QUARTER)
     periods = [(p.pk, p.start_date, p.end_date) for p in quarters.order_by("number")]
     if not periods:
         return Counter()
     vacations = list(Vacation.objects.filter(year=year).values_list("start_date", "end_date"))
     journal.weeks = max(1, (until - periods[0][1]).days // 7 + 1)
-    grid = journal._grid(classes, assignments, year.start_date.year)
-    journal._lessons(grid, classes, periods, vacations, year.start_date.year)
+    entries = TimetableEntry.objects.filter(assignment__year=year, valid_to__isnull=True)
+    if entries.exists():
+        grid: dict[int, list[Any]] = defaultdict(list)
+        for entry, assignment, class_id, teacher, weekday, number in entries.values_list(
+            "pk",
+            "assignment_id",
+            "assignment__school_class_id",
+            "assignment__teacher_id",
+            "weekday",
+            "lesson_number",
+        ):
+            grid[weekday].append((assignment, class_id, teacher, number, entry))
+        taken = set(
+            Lesson.objects.filter(assignment__year=year).values_list(
+                "assignment_id", "date", "lesson_number"
+            )
+        )
+    else:
+        assignments = [
+            (pk, class_id, teacher, int(hours))
+            for pk, class_id, teacher, hours in TeachingAssignment.objects.filter(
+                year=year, subgroup__isnull=True
+            )
+            .order_by("pk")
+            .values_list("pk", "school_class_id", "teacher_id", "hours_per_week")
+        ]
+        grid = journal._grid(classes, assignments, year.start_date.year)
+        taken = set()
+    journal._lessons(grid, classes, periods, vacations, year.start_date.year, taken)
     return _write_all(journal.rows)

@@ -65,7 +65,7 @@ def _hours(grade: int, row: tuple[str, ...]) -> Decimal:
 
 
 @transaction.atomic
-def ensure_demo_school(organization: Any, teacher: Any = None) -> AcademicYear:
+def ensure_demo_school(organization: Any, teacher: Any = None, learner: Any = None) -> AcademicYear:
     today = timezone.localdate()
     start_year = today.year if today.month >= 9 else today.year - 1
     name = f"{start_year}-{start_year + 1}"
@@ -116,6 +116,8 @@ def ensure_demo_school(organization: Any, teacher: Any = None) -> AcademicYear:
             if _hours(grade, row) > 0
         )
     _form_classes(year, subjects, teacher)
+    if learner is not None:
+        ensure_class_taught(year, learner, teacher)
     ensure_demo_timetable(year)
     return year
 

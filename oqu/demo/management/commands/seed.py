@@ -133,17 +133,17 @@ def demo_school_year(command: BaseCommand) -> None:
     attendance and marks for those already held (issue 5)."""
     from oqu.access.models import Grant
     from oqu.demo.journal_scale import add_lessons
-    from oqu.demo.school import ensure_class_taught, ensure_demo_school
+    from oqu.demo.school import ensure_demo_school
     from oqu.identity.models import User
 
     grant = Grant.objects.filter(user__username="director").select_related("unit").first()
     if grant is None:
         return
     teacher = User.objects.filter(username="teacher").select_related("person").first()
-    year = ensure_demo_school(grant.unit, teacher.person if teacher else None)
     learner = User.objects.filter(username="learner").select_related("person").first()
-    if learner is not None and learner.person is not None:
-        ensure_class_taught(year, learner.person, teacher.person if teacher else None)
+    year = ensure_demo_school(
+        grant.unit, teacher.person if teacher else None, learner.person if learner else None
+    )
     with transaction.atomic():
         written = add_lessons(year, until=timezone.localdate() + dt.timedelta(days=14))
     command.stdout.write(
