@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "oqu.profiles",
     "oqu.cabinet",
     "oqu.analytics",
+    "oqu.preschool",
+    "oqu.equeue",
     "oqu.demo",
     "oqu.web",
 ]
