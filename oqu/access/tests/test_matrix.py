@@ -684,6 +684,26 @@ journal.class_journal.manage | region_specialist      | 403 | 403 | 404 | 404
 journal.class_journal.manage | region_head            | 403 | 403 | 404 | 404
 journal.class_journal.manage | ministry_head          | 403 | 403 | --  | --
 journal.class_journal.manage | platform_admin         | ok  | ok  | --  | --
+preschool.group.view       | school_teacher         | 403 | --  | 404 | 404
+preschool.group.view       | school_deputy_director | 403 | --  | 404 | 404
+preschool.group.view       | school_director        | 403 | --  | 404 | 404
+preschool.group.view       | preschool_head         | ok  | --  | 404 | 404
+preschool.group.view       | district_specialist    | ok  | ok  | 404 | 404
+preschool.group.view       | district_head          | ok  | ok  | 404 | 404
+preschool.group.view       | region_specialist      | ok  | ok  | 404 | 404
+preschool.group.view       | region_head            | ok  | ok  | 404 | 404
+preschool.group.view       | ministry_head          | ok  | ok  | --  | --
+preschool.group.view       | platform_admin         | ok  | ok  | --  | --
+preschool.group.manage     | school_teacher         | 403 | --  | 404 | 404
+preschool.group.manage     | school_deputy_director | 403 | --  | 404 | 404
+preschool.group.manage     | school_director        | 403 | --  | 404 | 404
+preschool.group.manage     | preschool_head         | ok  | --  | 404 | 404
+preschool.group.manage     | district_specialist    | ok  | ok  | 404 | 404
+preschool.group.manage     | district_head          | ok  | ok  | 404 | 404
+preschool.group.manage     | region_specialist      | 403 | 403 | 404 | 404
+preschool.group.manage     | region_head            | 403 | 403 | 404 | 404
+preschool.group.manage     | ministry_head          | 403 | 403 | --  | --
+preschool.group.manage     | platform_admin         | ok  | ok  | --  | --
 """
 
 
