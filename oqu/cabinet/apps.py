@@ -9,11 +9,12 @@ class CabinetConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Notify learners and their guardians of new marks and absences (SEC-27.1, R503-12).
+        # Notify learners and their guardians of new marks and absences (SEC-27.1, R503-12), from
+        # the task worker: the teacher's save only enqueues the notices.
         from oqu.journal.events import AbsencesRecorded, MarksRecorded
         from oqu.kernel.events import subscribe
 
-        from . import services
+        from . import tasks
 
-        subscribe(MarksRecorded, services.notify_marks)
-        subscribe(AbsencesRecorded, services.notify_absences)
+        subscribe(MarksRecorded, tasks.enqueue_marks)
+        subscribe(AbsencesRecorded, tasks.enqueue_absences)

@@ -257,7 +257,7 @@ def _period_for(assignment: Any, period_id: UUID | None) -> Any:
 def class_journal(request: HttpRequest, assignment_id: UUID, query: Query[PeriodQuery]) -> Any:
     """The class journal of a class-subject for a period (default: the current quarter, or
     half-year for a 1-hour subject): learners, lessons, attendance, assessments and marks."""
-    assignment = selectors.assignment_get(actor(request), assignment_id)
+    assignment = selectors.assignment_for_reading(actor(request), assignment_id)
     period = _period_for(assignment, query.period)
     data: dict[str, Any] = {"learners": [], "lessons": [], "attendance": []}
     data |= {"assessments": [], "marks": []}
@@ -328,7 +328,7 @@ def attendance_record_class(
     """The whole class's attendance in one action: everyone `default_status` (present) except the
     listed learners. One multi-row write and one journal record."""
     who = actor(request)
-    lesson = selectors.lesson_get(who, lesson_id)
+    lesson = selectors.lesson_for_attendance(who, lesson_id)
     changed = services.attendance_record_class(
         actor=who,
         lesson=lesson,

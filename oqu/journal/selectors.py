@@ -1,8 +1,7 @@
 """Reads of the e-journal, starting from what the actor may reach (`gates`).
 
-The class journal is read with a fixed number of queries whatever the number of learners or
-lessons: one per kind of row (learners, lessons, attendance, assessments, marks), each a flat
-`values_list` over an index, so the API can encode it without building model instances.
+The class journal is read in one query whatever the number of learners or lessons (`journal_sql`),
+as flat rows the API encodes without building model instances.
 """
 
 from __future__ import annotations
@@ -12,17 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
-    CharField,
-    DateField,
-    DateTimeField,
-    DecimalField,
-    F,
-    IntegerField,
     QuerySet,
-    UUIDField,
-    Value,
 )
-from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -32,8 +22,8 @@ from oqu.kernel.errors import NotFound
 from oqu.people.models import Person
 from oqu.school.models import ClassMembership, Lesson, StudyPeriod, TeachingAssignment
 
-from . import gates
-from .models import Assessment, Attendance, Mark, PeriodMark, Reopening
+from . import gates, journal_sql
+from .models import Assessment, PeriodMark, Reopening
 
 VIEW = gates.VIEW
 TENTH = Decimal("0.1")
@@ -57,6 +47,15 @@ def assignment_get(actor: Actor, assignment_id: Any) -> TeachingAssignment:
     return scope.get_in(qs, assignment_id, actor, VIEW)
 
 
+def assignment_for_reading(actor: Actor, assignment_id: Any) -> TeachingAssignment:
+    """An assignment with just what the class journal page shows about it: fewer joins than
+    `assignment_get`, because planning a seven-table join cost more than running it."""
+    qs = gates.visible_assignments(actor, VIEW).select_related(
+        "school_class", "subject", "teacher", "subgroup"
+    )
+    return scope.get_in(qs, assignment_id, actor, VIEW)
+
+
 def lesson_get(actor: Actor, lesson_id: Any) -> Lesson:
     qs = gates.visible_lessons(actor, VIEW).select_related(
         "organization",
@@ -67,6 +66,13 @@ def lesson_get(actor: Actor, lesson_id: Any) -> Lesson:
         "assignment__year",
         "teacher",
     )
+    return scope.get_in(qs, lesson_id, actor, VIEW)
+
+
+def lesson_for_attendance(actor: Actor, lesson_id: Any) -> Lesson:
+    """A lesson with what an attendance write checks (its school and class-subject) and no more:
+    the class's attendance is saved often, and a wide join costs more to plan than to run."""
+    qs = gates.visible_lessons(actor, VIEW).select_related("organization", "assignment")
     return scope.get_in(qs, lesson_id, actor, VIEW)
 
 
@@ -134,85 +140,13 @@ def roster(assignment: TeachingAssignment, start: dt.date, end: dt.date) -> list
     return [{"id": pk, "name": _names((ln, fn, mn))} for pk, ln, fn, mn in rows]
 
 
-# The columns of the one query that reads a class journal; each kind of row fills some of them.
-_COLUMNS = (
-    "c_kind",
-    "c_id",
-    "c_ref",
-    "c_date",
-    "c_int",
-    "c_text1",
-    "c_text2",
-    "c_text3",
-    "c_points",
-    "c_at",
-)
-_LEARNER, _LESSON, _ATTENDANCE, _ASSESSMENT, _MARK = range(1, 6)
-
-
-def _row(kind: int, **columns: Any) -> dict[str, Any]:
-    """Annotations for one branch of the union: the given columns, typed NULL for the rest."""
-    empty = {
-        "c_id": UUIDField(),
-        "c_ref": UUIDField(),
-        "c_date": DateField(),
-        "c_int": IntegerField(),
-        "c_text1": CharField(),
-        "c_text2": CharField(),
-        "c_text3": CharField(),
-        "c_points": DecimalField(max_digits=5, decimal_places=1),
-        "c_at": DateTimeField(),
-    }
-    # Typed NULLs: PostgreSQL resolves a UNION column from its branches left to right.
-    values = {name: Cast(Value(None), output_field=field) for name, field in empty.items()}
-    return {"c_kind": Value(kind, output_field=IntegerField()), **values, **columns}
-
-
 def class_journal(
     assignment: TeachingAssignment, start: dt.date, end: dt.date
 ) -> dict[str, list[Any]]:
     """Learners × lessons of a class-subject between two dates, with attendance, assessments and
-    marks, as flat rows: ONE query (a UNION ALL of the five kinds of rows) whatever the size of the
-    class or the period — the page teachers open most, so one round trip to the database."""
-    last, first, middle = _name_fields(_language())
-    lessons = Lesson.objects.filter(assignment=assignment, date__range=(start, end))
-    persons = ClassMembership.objects.filter(gates.roster_filter(assignment, start, end))
-    branches = [
-        Person.objects.filter(pk__in=persons.values("person_id")).annotate(
-            **_row(_LEARNER, c_id=F("pk"), c_text1=F(last), c_text2=F(first), c_text3=F(middle))
-        ),
-        lessons.annotate(
-            **_row(
-                _LESSON,
-                c_id=F("pk"),
-                c_ref=F("teacher_id"),
-                c_date=F("date"),
-                c_int=F("lesson_number"),
-                c_text1=F("topic"),
-                c_text2=F("status"),
-            )
-        ),
-        Attendance.objects.filter(lesson__in=lessons.values("pk")).annotate(
-            **_row(_ATTENDANCE, c_id=F("lesson_id"), c_ref=F("learner_id"), c_text1=F("status"))
-        ),
-        Assessment.objects.filter(lesson__in=lessons.values("pk")).annotate(
-            **_row(
-                _ASSESSMENT,
-                c_id=F("pk"),
-                c_ref=F("lesson_id"),
-                c_int=F("max_points"),
-                c_text1=F("kind"),
-                c_text2=F("title"),
-                c_at=F("created_at"),
-            )
-        ),
-        Mark.objects.filter(assessment__lesson__in=lessons.values("pk")).annotate(
-            **_row(_MARK, c_id=F("assessment_id"), c_ref=F("learner_id"), c_points=F("points"))
-        ),
-    ]
-    queries = [qs.order_by().values_list(*_COLUMNS) for qs in branches]
-    rows = queries[0].union(*queries[1:], all=True)
-    return _journal_body(list(rows))
+    marks, as flat rows: ONE query (a UNION ALL of the five kinds of rows, `journal_sql`) whatever
+    the size of the class or the period — the page teachers open most."""
+    return _journal_body(journal_sql.journal_rows(assignment, start, end, _language()))
 
 
 def _tenths(points: Any) -> Decimal | None:
@@ -226,11 +160,11 @@ def _journal_body(rows: list[tuple[Any, ...]]) -> dict[str, list[Any]]:
     body |= {"assessments": [], "marks": []}
     learner_keys, assessment_keys = [], []
     for kind, c_id, c_ref, c_date, c_int, text1, text2, text3, points, at in rows:
-        if kind == _LEARNER:
+        if kind == journal_sql.LEARNER:
             learner_keys.append(
                 ((text1, text2, str(c_id)), {"id": c_id, "name": _names((text1, text2, text3))})
             )
-        elif kind == _LESSON:
+        elif kind == journal_sql.LESSON:
             body["lessons"].append(
                 {
                     "id": c_id,
@@ -241,9 +175,9 @@ def _journal_body(rows: list[tuple[Any, ...]]) -> dict[str, list[Any]]:
                     "teacher_id": c_ref,
                 }
             )
-        elif kind == _ATTENDANCE:
+        elif kind == journal_sql.ATTENDANCE:
             body["attendance"].append({"lesson_id": c_id, "learner_id": c_ref, "status": text1})
-        elif kind == _ASSESSMENT:
+        elif kind == journal_sql.ASSESSMENT:
             assessment_keys.append(
                 (
                     c_ref,
