@@ -38,6 +38,7 @@ def _day_of(cab: Any) -> dict[str, Any]:
     return {"first": first, "second": second, "third": third, "other": other}
 
 
+@pytest.mark.smoke  # hand-written SQL: PostgreSQL and SQLite alike
 def test_sec_27_1_parent_sees_today_of_own_child(cab, api):
     """R503-12: the parent sees the current progress and attendance of the day."""
     day = _day_of(cab)

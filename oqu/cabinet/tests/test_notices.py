@@ -133,3 +133,23 @@ def test_sec_27_1_parent_reads_notices_in_the_cabinet(cab, api, django_capture_o
     assert client.get("/api/v1/cabinet/notifications", {"unread": True}).json() == []
     answer = client.post(f"/api/v1/cabinet/notifications/{notice['id']}/read").json()
     assert answer["read_at"] is not None
+
+
+def test_sec_27_1_notices_wait_for_the_worker_not_the_teacher(
+    cab, django_capture_on_commit_callbacks, settings
+):
+    """With the database task backend, the journal's event only enqueues the notices: nothing is
+    written for the parent until the worker runs the task, which then sends them once."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    held = lesson(cab.assignments["math_5a"], DAY, 3)
+    attend(held, cab.child, "sick")
+    _deliver(
+        django_capture_on_commit_callbacks, AbsencesRecorded(cab.org.pk, held.pk, (cab.child.pk,))
+    )
+
+    queued = DBTaskResult.objects.get(task_path="oqu.cabinet.tasks.notify_absences")
+    assert not Notification.objects.filter(topic="cabinet.absence").exists()
+    queued.task.call(*queued.args_kwargs["args"], **queued.args_kwargs["kwargs"])
+    assert Notification.objects.filter(user=cab.parent_user, topic="cabinet.absence").count() == 1

@@ -436,6 +436,7 @@ def test_sec_27_12_class_journal_query_count_does_not_grow(
     assert count_big == count_small
 
 
+@pytest.mark.smoke  # hand-written SQL: PostgreSQL and SQLite alike
 def test_sec_27_12_class_journal_shape(jw: JournalWorld, api: Any) -> None:
     lesson = jw.lesson(jw.today)
     teacher = jw.actor(jw.teacher_user)
