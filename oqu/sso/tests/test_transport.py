@@ -163,6 +163,7 @@ def test_g11_postgresql_over_tls_when_configured(prod_env: dict[str, str]) -> No
     assert json.loads(result.stdout) == {
         "sslmode": "verify-full",
         "sslrootcert": "/etc/oqu/db-ca.pem",
+        "server_side_binding": True,  # prepared statements (docs/architecture.md), not TLS
     }
     plain = _run({**env, "OQU_DB_SSLMODE": ""}, "-c", code)
     assert "sslmode" not in json.loads(plain.stdout)
