@@ -176,9 +176,10 @@ def period_marks(request: HttpRequest, person_id: UUID, date: dt.date | None = N
 
 @router.get("/cabinet/{person_id}/documents", response={200: dict[str, Any], **READ_ERRORS})
 def documents(request: HttpRequest, person_id: UUID) -> Any:
-    """The learner's data, enrolments and class history; certificates of the digital profile
-    when that app is installed."""
-    return selectors.documents(_person(request, person_id), timezone.localdate())
+    """The learner's data, enrolments and class history; the certificates of the learner's
+    digital profile (kind, title, issuer, date, download link of the file when there is one)."""
+    who = actor(request)
+    return selectors.documents(selectors.cabinet_person(who, person_id), timezone.localdate(), who)
 
 
 @router.get("/cabinet/notification-settings", response={200: PreferenceOut, **READ_ERRORS})

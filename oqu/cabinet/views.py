@@ -126,8 +126,10 @@ def homework(request: HttpRequest, person_id: UUID) -> HttpResponse:
 @require_GET
 @login_required
 def documents(request: HttpRequest, person_id: UUID) -> HttpResponse:
-    person = selectors.cabinet_person(actor_of(request), person_id)
-    return _page(request, person_id, "documents", selectors.documents(person, timezone.localdate()))
+    who = actor_of(request)
+    person = selectors.cabinet_person(who, person_id)
+    data = selectors.documents(person, timezone.localdate(), who)
+    return _page(request, person_id, "documents", data)
 
 
 @require_http_methods(["GET", "POST"])
