@@ -17,7 +17,7 @@ from ninja import Router, Schema
 
 from oqu.apikit import READ_ERRORS, WRITE_ERRORS, actor
 
-from . import selectors, services
+from . import lessons, selectors, services
 
 router = Router(tags=["cabinet"])
 
@@ -180,6 +180,16 @@ def documents(request: HttpRequest, person_id: UUID) -> Any:
     digital profile (kind, title, issuer, date, download link of the file when there is one)."""
     who = actor(request)
     return selectors.documents(selectors.cabinet_person(who, person_id), timezone.localdate(), who)
+
+
+@router.get(
+    "/cabinet/{person_id}/lessons/{lesson_id}", response={200: dict[str, Any], **READ_ERRORS}
+)
+def lesson(request: HttpRequest, person_id: UUID, lesson_id: UUID) -> Any:
+    """One lesson of the learner's class: its video-conference link, the link to its recording,
+    the teacher's announcements with files, and whether it is archived (SEC-27.10)."""
+    who = actor(request)
+    return lessons.lesson_view(who, selectors.cabinet_person(who, person_id), lesson_id)
 
 
 @router.get("/cabinet/notification-settings", response={200: PreferenceOut, **READ_ERRORS})
