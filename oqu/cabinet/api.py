@@ -182,14 +182,12 @@ def documents(request: HttpRequest, person_id: UUID) -> Any:
     return selectors.documents(selectors.cabinet_person(who, person_id), timezone.localdate(), who)
 
 
-@router.get(
-    "/cabinet/{person_id}/lessons/{lesson_id}", response={200: dict[str, Any], **READ_ERRORS}
-)
-def lesson(request: HttpRequest, person_id: UUID, lesson_id: UUID) -> Any:
-    """One lesson of the learner's class: its video-conference link, the link to its recording,
-    the teacher's announcements with files, and whether it is archived (SEC-27.10)."""
-    who = actor(request)
-    return lessons.lesson_view(who, selectors.cabinet_person(who, person_id), lesson_id)
+@router.get("/cabinet/lessons/{lesson_id}", response={200: dict[str, Any], **READ_ERRORS})
+def lesson(request: HttpRequest, lesson_id: UUID) -> Any:
+    """One lesson of the caller's (or their child's) class: its video-conference link, the link
+    to its recording, the teacher's announcements with files, whether it is archived (SEC-27.10).
+    A lesson of a class none of the caller's learners was in answers 404."""
+    return lessons.cabinet_lesson(actor(request), lesson_id)
 
 
 @router.get("/cabinet/notification-settings", response={200: PreferenceOut, **READ_ERRORS})

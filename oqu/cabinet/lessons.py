@@ -21,7 +21,7 @@ from oqu.lms import selectors as lms
 from oqu.people.models import Person
 from oqu.school.models import ClassMembership, Lesson
 
-from .selectors import VIEW, language
+from .selectors import VIEW, cabinet_people_rows, cabinet_person, language
 
 
 def _attended_by(person: Person, lesson: Lesson) -> bool:
@@ -38,16 +38,37 @@ def _attended_by(person: Person, lesson: Lesson) -> bool:
     return stayed
 
 
-def lesson_view(actor: scope.Actor, person: Person, lesson_id: UUID | str) -> dict[str, Any]:
-    lesson = (
+def _lesson(lesson_id: UUID | str) -> Lesson | None:
+    return (
         Lesson.objects.select_related(
             "assignment__subject", "assignment__subgroup", "teacher", "room", "organization"
         )
         .filter(pk=lesson_id)
         .first()
     )
+
+
+def cabinet_lesson(actor: scope.Actor, lesson_id: UUID | str) -> dict[str, Any]:
+    """The lesson as seen from the cabinet of whichever learner the actor reaches (themselves or
+    a ward) was in its class: the API's view, addressed by the lesson alone."""
+    lesson = _lesson(lesson_id)
+    if lesson is not None:
+        for row in cabinet_people_rows(actor, timezone.localdate()):
+            person = cabinet_person(actor, row["id"])
+            if _attended_by(person, lesson):
+                return _view(lesson)
+    raise scope.not_found(actor, VIEW, "school.lesson", lesson_id)
+
+
+def lesson_view(actor: scope.Actor, person: Person, lesson_id: UUID | str) -> dict[str, Any]:
+    """One lesson of the learner `person` (already reached through `cabinet_person`)."""
+    lesson = _lesson(lesson_id)
     if lesson is None or not _attended_by(person, lesson):
         raise scope.not_found(actor, VIEW, "school.lesson", lesson_id)
+    return _view(lesson)
+
+
+def _view(lesson: Lesson) -> dict[str, Any]:
     lang = language()
     conference = lms.conference_of(lesson)
     teacher = lesson.teacher

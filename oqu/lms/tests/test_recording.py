@@ -93,7 +93,7 @@ def test_sec_27_10_the_recording_is_archived_with_the_lesson(lms, login):
         services.recording_set(actor=lms.actor(lms.teacher_user), lesson=old, url="")
     assert error.value.code == "lesson_archived"
     parent = login(lms.parent_user)
-    body = parent.get(f"{API}/cabinet/{lms.learner.pk}/lessons/{old.pk}").json()
+    body = parent.get(f"{API}/cabinet/lessons/{old.pk}").json()
     assert body["recording_url"] == REC
     assert body["archived"] is True
 
@@ -103,7 +103,7 @@ def test_sec_27_10_learner_and_parent_see_the_recording_in_the_cabinets_lesson_v
     services.recording_set(actor=lms.actor(lms.teacher_user), lesson=lms.lesson, url=REC)
     for user in (lms.parent_user, lms.learner_user):
         client = login(user)
-        body = client.get(f"{API}/cabinet/{lms.learner.pk}/lessons/{lms.lesson.pk}").json()
+        body = client.get(f"{API}/cabinet/lessons/{lms.lesson.pk}").json()
         assert body["recording_url"] == REC
         assert body["conference_url"] == "https://meet.example.kz/5a-math"
         assert body["subject"] == "Математика"
@@ -118,15 +118,14 @@ def test_sec_27_10_cabinet_lesson_view_forbidden_paths(lms, login):
     _conference(lms)
     parent = login(lms.parent_user)
     # another class's lesson through the child's cabinet: as if it did not exist
-    assert (
-        parent.get(f"{API}/cabinet/{lms.learner.pk}/lessons/{lms.lesson_5b.pk}").status_code == 404
-    )
+    assert parent.get(f"{API}/cabinet/lessons/{lms.lesson_5b.pk}").status_code == 404
     assert parent.get(f"/cabinet/{lms.learner.pk}/lessons/{lms.b_lesson.pk}/").status_code == 404
     other = login(lms.other_learner_user)
     # another learner's cabinet, and the lesson of another class through their own
-    assert other.get(f"{API}/cabinet/{lms.learner.pk}/lessons/{lms.lesson.pk}").status_code == 404
+    assert other.get(f"{API}/cabinet/lessons/{lms.lesson.pk}").status_code == 404
+    assert other.get(f"/cabinet/{lms.learner.pk}/lessons/{lms.lesson.pk}/").status_code == 404
     own_id = other.get(f"{API}/cabinet/people").json()[0]["id"]
-    assert other.get(f"{API}/cabinet/{own_id}/lessons/{lms.lesson.pk}").status_code == 404
+    assert other.get(f"/cabinet/{own_id}/lessons/{lms.lesson.pk}/").status_code == 404
 
 
 def test_sec_27_10_web_recording_form_on_the_lesson_page(lms, login):
