@@ -97,6 +97,7 @@ class Subject(OrganizationOwnedModel):
         max_length=12,
         choices=RoomKind.choices,
         blank=True,
+        default="",
         help_text=_("Lessons of the subject go only to rooms of this type; empty: any room."),
     )
 
