@@ -17,7 +17,7 @@ from ninja import Router, Schema
 
 from oqu.apikit import READ_ERRORS, WRITE_ERRORS, actor
 
-from . import selectors, services
+from . import lessons, selectors, services
 
 router = Router(tags=["cabinet"])
 
@@ -176,9 +176,18 @@ def period_marks(request: HttpRequest, person_id: UUID, date: dt.date | None = N
 
 @router.get("/cabinet/{person_id}/documents", response={200: dict[str, Any], **READ_ERRORS})
 def documents(request: HttpRequest, person_id: UUID) -> Any:
-    """The learner's data, enrolments and class history; certificates of the digital profile
-    when that app is installed."""
-    return selectors.documents(_person(request, person_id), timezone.localdate())
+    """The learner's data, enrolments and class history; the certificates of the learner's
+    digital profile (kind, title, issuer, date, download link of the file when there is one)."""
+    who = actor(request)
+    return selectors.documents(selectors.cabinet_person(who, person_id), timezone.localdate(), who)
+
+
+@router.get("/cabinet/lessons/{lesson_id}", response={200: dict[str, Any], **READ_ERRORS})
+def lesson(request: HttpRequest, lesson_id: UUID) -> Any:
+    """One lesson of the caller's (or their child's) class: its video-conference link, the link
+    to its recording, the teacher's announcements with files, whether it is archived (SEC-27.10).
+    A lesson of a class none of the caller's learners was in answers 404."""
+    return lessons.cabinet_lesson(actor(request), lesson_id)
 
 
 @router.get("/cabinet/notification-settings", response={200: PreferenceOut, **READ_ERRORS})

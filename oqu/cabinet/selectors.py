@@ -721,9 +721,9 @@ def _period_mark(row: PeriodMark) -> dict[str, Any]:
 # -- documents ------------------------------------------------------------------------------------
 
 
-def documents(person: Person, on: dt.date) -> dict[str, Any]:
+def documents(person: Person, on: dt.date, actor: scope.Actor) -> dict[str, Any]:
     """The learner's own data the cabinet can reach: person, enrolments, class history; the
-    certificates of the digital profile when that app is installed."""
+    certificates of the learner's digital profile, read through the profile's own selector."""
     lang = language()
     stay = stay_on(person, on)
     enrolments = Enrolment.objects.filter(person=person).select_related("organization")
@@ -759,44 +759,33 @@ def documents(person: Person, on: dt.date) -> dict[str, Any]:
             for s in stays
         ],
         "profiles_installed": apps.is_installed("oqu.profiles"),
-        "certificates": certificates(person),
+        "certificates": certificates(actor, person),
     }
 
 
-def certificates(person: Person) -> list[dict[str, Any]]:
-    """Certificates of the learner's digital profile (`oqu.profiles`), only when it is installed.
+def certificates(actor: scope.Actor, person: Person) -> list[dict[str, Any]]:
+    """The learner's certificates from `oqu.profiles.selectors.learner_certificates` — the one
+    source of truth, with its own access check: only the learner profile's certificates (never a
+    teacher's, should the person also work somewhere), newest first, with the link to the file
+    through the profile's access-checked download."""
+    from django.urls import reverse
 
-    The profile app is built separately; the cabinet reads any of its models whose name says
-    certificate and which points at the person, and shows each row's text and dates.
-    """
-    if not apps.is_installed("oqu.profiles"):
-        return []
-    found: list[dict[str, Any]] = []
-    for model in apps.get_app_config("profiles").get_models():
-        if "certificate" not in model.__name__.lower():
-            continue
-        links = [
-            field.name
-            for field in model._meta.get_fields()
-            if getattr(field, "many_to_one", False) and field.related_model is Person
-        ]
-        if not links:
-            continue
-        rows = model.objects.filter(**{links[0]: person})
-        dates = [
-            f.name for f in model._meta.concrete_fields if f.get_internal_type() == "DateField"
-        ]
-        for row in rows[:200]:
-            found.append(
-                {
-                    "id": str(row.pk),
-                    "title": str(row),
-                    "date": getattr(row, dates[0]).isoformat()
-                    if dates and getattr(row, dates[0])
-                    else None,
-                }
-            )
-    return found
+    from oqu.profiles.selectors import learner_certificates
+
+    return [
+        {
+            "id": str(row.pk),
+            "kind": row.kind,
+            "kind_label": str(row.get_kind_display()),
+            "title": row.title,
+            "issuer": row.issuer,
+            "date": row.issued_on.isoformat(),
+            "download_url": reverse("profiles:attachment", args=[row.pk])
+            if row.attachment
+            else None,
+        }
+        for row in learner_certificates(actor, person)[:200]
+    ]
 
 
 def preference_of(user: Any) -> NotificationPreference:

@@ -22,4 +22,5 @@ urlpatterns = [
     path("<uuid:person_id>/attendance/", views.attendance, name="attendance"),
     path("<uuid:person_id>/homework/", views.homework, name="homework"),
     path("<uuid:person_id>/documents/", views.documents, name="documents"),
+    path("<uuid:person_id>/lessons/<uuid:lesson_id>/", views.lesson, name="lesson"),
 ]

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from oqu.web.actor import actor_of
 from oqu.web.views import login_required
 
-from . import selectors, services
+from . import lessons, selectors, services
 
 TABS = (
     ("today", "cabinet:today"),
@@ -126,8 +126,29 @@ def homework(request: HttpRequest, person_id: UUID) -> HttpResponse:
 @require_GET
 @login_required
 def documents(request: HttpRequest, person_id: UUID) -> HttpResponse:
-    person = selectors.cabinet_person(actor_of(request), person_id)
-    return _page(request, person_id, "documents", selectors.documents(person, timezone.localdate()))
+    who = actor_of(request)
+    person = selectors.cabinet_person(who, person_id)
+    data = selectors.documents(person, timezone.localdate(), who)
+    return _page(request, person_id, "documents", data)
+
+
+@require_GET
+@login_required
+def lesson(request: HttpRequest, person_id: UUID, lesson_id: UUID) -> HttpResponse:
+    """One lesson of the learner: its conference link, recording and announcements."""
+    who = actor_of(request)
+    person = selectors.cabinet_person(who, person_id)
+    data = lessons.lesson_view(who, person, lesson_id)
+    context = {
+        "section": "cabinet",
+        "tab": "today",
+        "tab_url": "cabinet:today",
+        "people": selectors.cabinet_people_rows(who, timezone.localdate()),
+        "person_id": person_id,
+        "data": data,
+        "unread": selectors.unread_count(request.user),
+    }
+    return render(request, "cabinet/lesson.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -189,6 +189,12 @@ class ConferenceIn(Schema):
     url: str = Field("", max_length=500, description="https link; empty removes it")
 
 
+class RecordingIn(Schema):
+    url: str = Field(
+        "", max_length=500, description="https link to the recording; empty removes it"
+    )
+
+
 class MessageIn(Schema):
     text: str = Field(..., min_length=1, max_length=2_000)
 
@@ -230,6 +236,8 @@ class DistanceOut(Schema):
     lesson_id: UUID
     role: str
     conference_url: str | None
+    recording_url: str | None
+    recording_set_at: dt.datetime | None
     archived: bool
     archive_date: dt.date
     announcements: list[AnnouncementOut]
@@ -485,6 +493,8 @@ def _distance(who: Any, lesson: Any, role: str) -> dict[str, Any]:
         "lesson_id": lesson.pk,
         "role": role,
         "conference_url": conference.url if conference else None,
+        "recording_url": (conference.recording_url or None) if conference else None,
+        "recording_set_at": conference.recording_set_at if conference else None,
         "archived": selectors.is_archived(lesson, _today()),
         "archive_date": selectors.archive_date(lesson),
         "announcements": selectors.announcements_of(lesson),
@@ -505,6 +515,16 @@ def conference_set(request: HttpRequest, lesson_id: UUID, payload: ConferenceIn)
     who = actor(request)
     lesson, role = selectors.lesson_get(who, lesson_id, "distance")
     services.conference_set(actor=who, lesson=lesson, url=payload.url)
+    return _distance(who, lesson, role)
+
+
+@router.put("/lms/lessons/{lesson_id}/recording", response={200: DistanceOut, **WRITE_ERRORS})
+def recording_set(request: HttpRequest, lesson_id: UUID, payload: RecordingIn) -> Any:
+    """The link to the conference's recording, kept with the conference (set after the lesson,
+    read-only once the lesson is archived); the class's learners and parents see it."""
+    who = actor(request)
+    lesson, role = selectors.lesson_get(who, lesson_id, "distance")
+    services.recording_set(actor=who, lesson=lesson, url=payload.url)
     return _distance(who, lesson, role)
 
 

@@ -112,6 +112,13 @@ class Conference(OrganizationOwnedModel):
     lesson = models.OneToOneField("school.Lesson", on_delete=models.CASCADE, related_name="+")
     url = models.URLField(_("video-conference link"), max_length=500)
     set_by = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    # The recording (SEC-27.10): a link to where the conference's recording is stored, kept with
+    # the conference and archived with the lesson like its chat and announcements.
+    recording_url = models.URLField(_("recording link"), max_length=500, blank=True)
+    recording_set_at = models.DateTimeField(_("recording added at"), null=True, blank=True)
+    recording_set_by = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("video conference")

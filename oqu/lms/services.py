@@ -532,7 +532,7 @@ def _require_open_lesson(actor: Actor, lesson: Lesson) -> None:
         )
 
 
-def _https_url(url: str) -> str:
+def _https_url(url: str, message: str = "") -> str:
     url = (url or "").strip()
     parts = urlsplit(url)
     if (
@@ -545,7 +545,7 @@ def _https_url(url: str) -> str:
         or any(ch.isspace() for ch in url)
     ):
         raise ValidationError(
-            _("Enter a video-conference link starting with https://."),
+            message or _("Enter a video-conference link starting with https://."),
             code="url_invalid",
             fields={"url": ["https"]},
         )
@@ -560,6 +560,11 @@ def conference_set(*, actor: Actor, lesson: Lesson, url: str) -> Conference | No
     current = Conference.objects.select_for_update().filter(lesson=lesson).first()
     before = {"url": current.url} if current else None
     if not (url or "").strip():
+        if current is not None and current.recording_url:
+            raise Conflict(
+                _("The conference has a recording: remove the recording first."),
+                code="conference_has_recording",
+            )
         if current is not None:
             journal.record(
                 actor=actor, action="lms.conference.delete", target=current, before=before
@@ -578,6 +583,45 @@ def conference_set(*, actor: Actor, lesson: Lesson, url: str) -> Conference | No
         actor=actor, action="lms.conference.set", target=current, before=before, after={"url": url}
     )
     return current
+
+
+@transaction.atomic
+def recording_set(*, actor: Actor, lesson: Lesson, url: str) -> Conference:
+    """Keep (or with an empty link remove) the link to the recording of the lesson's conference.
+
+    The recording belongs to the conference: the lesson must have one and must have taken place;
+    after the archive date it is read-only like the rest of the lesson's distance learning."""
+    _require_open_lesson(actor, lesson)
+    _require_teacher(actor, lesson, "distance", DISTANCE_MANAGE)
+    conference = Conference.objects.select_for_update().filter(lesson=lesson).first()
+    if conference is None:
+        raise Conflict(
+            _("Set the lesson's video-conference link first: the recording is kept with it."),
+            code="conference_missing",
+        )
+    if lesson.date > _today():
+        raise ValidationError(
+            _("The lesson has not taken place yet: its recording comes after it."),
+            code="lesson_in_future",
+        )
+    before = {"recording_url": conference.recording_url}
+    url = (url or "").strip()
+    if url:
+        url = _https_url(url, _("Enter a recording link starting with https://."))
+    if url == conference.recording_url:
+        return conference
+    conference.recording_url = url
+    conference.recording_set_at = timezone.now() if url else None
+    conference.recording_set_by_id = _person(actor) if url else None
+    conference.save()
+    journal.record(
+        actor=actor,
+        action="lms.conference.recording",
+        target=conference,
+        before=before,
+        after={"recording_url": url},
+    )
+    return conference
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ urlpatterns = [
     path("lessons/<uuid:lesson_id>/", views.lesson, name="lesson"),
     path("lessons/<uuid:lesson_id>/homework/", views.homework_set, name="homework_set"),
     path("lessons/<uuid:lesson_id>/conference/", views.conference_set, name="conference_set"),
+    path("lessons/<uuid:lesson_id>/recording/", views.recording_set, name="recording_set"),
     path("lessons/<uuid:lesson_id>/chat/", views.chat, name="chat"),
     path("lessons/<uuid:lesson_id>/chat/post/", views.chat_post, name="chat_post"),
     path(

@@ -249,6 +249,19 @@ def homework_set(request: HttpRequest, lesson_id: UUID) -> HttpResponse:
 
 @require_POST
 @login_required
+def recording_set(request: HttpRequest, lesson_id: UUID) -> HttpResponse:
+    actor = actor_of(request)
+    lesson, _role = selectors.lesson_get(actor, lesson_id, "distance")
+    return _apply(
+        request,
+        lambda: services.recording_set(actor=actor, lesson=lesson, url=request.POST.get("url", "")),
+        _("The recording link has been saved."),
+        _lesson_url(lesson.pk),
+    )
+
+
+@require_POST
+@login_required
 def conference_set(request: HttpRequest, lesson_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     lesson, _role = selectors.lesson_get(actor, lesson_id, "distance")

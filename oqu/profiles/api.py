@@ -170,6 +170,7 @@ def teacher_profile(request: HttpRequest, person_id: UUID) -> Any:
     who = actor(request)
     person = selectors.person_for_profile(who, person_id, TEACHER)
     profile = selectors.teacher_profile(who, person)
+    services.record_read(actor=who, person=person, profile=TEACHER)
     language = _language()
     category = profile.category
     return {
@@ -203,6 +204,7 @@ def learner_profile(request: HttpRequest, person_id: UUID) -> Any:
     who = actor(request)
     person = selectors.person_for_profile(who, person_id, LEARNER)
     profile = selectors.learner_profile(who, person)
+    services.record_read(actor=who, person=person, profile=LEARNER)
     return {
         "person_id": person.pk,
         "person_name": person.full_name(_language()),
@@ -232,7 +234,10 @@ def course_propose(request: HttpRequest, person_id: UUID, payload: CourseIn) -> 
 
 @router.get("/profiles/entries/{entry_id}", response={200: EntryOut, **READ_ERRORS})
 def entry_get(request: HttpRequest, entry_id: UUID) -> Any:
-    return selectors.entry_get(actor(request), entry_id)
+    who = actor(request)
+    entry = selectors.entry_get(who, entry_id)
+    services.record_entry_read(actor=who, entry=entry)
+    return entry
 
 
 @router.patch("/profiles/entries/{entry_id}", response={200: EntryOut, **WRITE_ERRORS})
@@ -274,7 +279,10 @@ def attachment_set(request: HttpRequest, entry_id: UUID, file: File[UploadedFile
 )
 def attachment_get(request: HttpRequest, entry_id: UUID) -> Any:
     """The attached file, only to those who may see the entry."""
-    return attachment_response(selectors.attachment_get(actor(request), entry_id))
+    who = actor(request)
+    entry = selectors.attachment_get(who, entry_id)
+    services.record_entry_read(actor=who, entry=entry, what="file")
+    return attachment_response(entry)
 
 
 @router.get(

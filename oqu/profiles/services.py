@@ -249,3 +249,38 @@ def attachment_set(*, actor: Actor, entry: Any, upload: UploadedFile) -> Any:
         storage = entry.attachment.storage
         transaction.on_commit(lambda: storage.delete(old_name))
     return entry
+
+
+# -- reads by other staff, journaled like restricted data reads ---------------------------------
+
+
+def record_read(
+    *, actor: Actor, person: Person, profile: str, entry: Any = None, what: str = "profile"
+) -> None:
+    """Journal a staff member's read of someone else's digital profile (or one entry or file of
+    it), like the reads of restricted personal data: who read whose profile, what, when, from
+    where. The person's own reads and a parent's reads of their child (through the relation) are
+    not journaled; a read through a grant is, under the organization that grant covers."""
+    if actor.person_id and actor.person_id == person.pk:
+        return
+    action = f"profiles.{profile}.view"
+    units = [u for u in scope.person_units(person) if actor.can_at(action, u.path)]
+    if not units and not actor.is_platform_admin:
+        return
+    details: dict[str, Any] = {"profile": profile, "what": what}
+    if entry is not None:
+        details["entry_id"] = str(entry.pk)
+        details["section"] = section_of(entry).code
+    journal.record(
+        actor=actor,
+        action=f"profiles.{profile}.read",
+        target=person,
+        after=details,
+        organization_id=units[0].pk if units else None,
+    )
+
+
+def record_entry_read(*, actor: Actor, entry: Any, what: str = "entry") -> None:
+    record_read(
+        actor=actor, person=entry.person, profile=section_of(entry).profile, entry=entry, what=what
+    )

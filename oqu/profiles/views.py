@@ -110,15 +110,21 @@ def _learner_context(
 @require_GET
 @login_required
 def teacher_page(request: HttpRequest, person_id: UUID) -> HttpResponse:
-    person = selectors.person_for_profile(actor_of(request), person_id, TEACHER)
-    return render(request, "profiles/teacher.html", _teacher_context(request, person))
+    actor = actor_of(request)
+    person = selectors.person_for_profile(actor, person_id, TEACHER)
+    context = _teacher_context(request, person)
+    services.record_read(actor=actor, person=person, profile=TEACHER)
+    return render(request, "profiles/teacher.html", context)
 
 
 @require_GET
 @login_required
 def learner_page(request: HttpRequest, person_id: UUID) -> HttpResponse:
-    person = selectors.person_for_profile(actor_of(request), person_id, LEARNER)
-    return render(request, "profiles/learner.html", _learner_context(request, person))
+    actor = actor_of(request)
+    person = selectors.person_for_profile(actor, person_id, LEARNER)
+    context = _learner_context(request, person)
+    services.record_read(actor=actor, person=person, profile=LEARNER)
+    return render(request, "profiles/learner.html", context)
 
 
 @require_GET
@@ -288,7 +294,10 @@ def attachment_upload(request: HttpRequest, entry_id: UUID) -> HttpResponse:
 @require_GET
 @login_required
 def attachment_download(request: HttpRequest, entry_id: UUID) -> HttpResponse:
-    return attachment_response(selectors.attachment_get(actor_of(request), entry_id))
+    actor = actor_of(request)
+    entry = selectors.attachment_get(actor, entry_id)
+    services.record_entry_read(actor=actor, entry=entry, what="file")
+    return attachment_response(entry)
 
 
 @require_GET

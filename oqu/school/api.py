@@ -106,6 +106,7 @@ class SubjectOut(Schema):
     name_ru: str
     standard_code: str
     level: str
+    room_kind: str
 
 
 class CurriculumLineIn(Schema):

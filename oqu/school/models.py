@@ -71,6 +71,19 @@ class Vacation(OrganizationOwnedModel):
         return self.name_ru
 
 
+class RoomKind(models.TextChoices):
+    """The reference list of room types the timetable matches subjects to (SEC-27.8)."""
+
+    CLASSROOM = "classroom", _("Classroom")
+    LABORATORY = "laboratory", _("Laboratory")
+    COMPUTER = "computer", _("Computer class")
+    GYM = "gym", _("Gym")
+    WORKSHOP = "workshop", _("Workshop")
+    MUSIC = "music", _("Music room")
+    LANGUAGE = "language", _("Language laboratory")
+    ASSEMBLY = "assembly", _("Assembly hall")
+
+
 class Subject(OrganizationOwnedModel):
     """A subject of the school's catalogue, linked by code to the standard curriculum's subject."""
 
@@ -79,6 +92,14 @@ class Subject(OrganizationOwnedModel):
     name_ru = models.CharField(_("name (Russian)"), max_length=150)
     standard_code = models.CharField(_("standard curriculum subject"), max_length=30, blank=True)
     level = models.CharField(_("education level"), max_length=12, default="school")
+    room_kind = models.CharField(
+        _("room type needed"),
+        max_length=12,
+        choices=RoomKind.choices,
+        blank=True,
+        default="",
+        help_text=_("Lessons of the subject go only to rooms of this type; empty: any room."),
+    )
 
     class Meta:
         verbose_name = _("subject")
@@ -255,6 +276,9 @@ class Room(OrganizationOwnedModel):
 
     name = models.CharField(_("name"), max_length=60)
     capacity = models.PositiveSmallIntegerField(_("seats"), null=True, blank=True)
+    kind = models.CharField(
+        _("room type"), max_length=12, choices=RoomKind.choices, default=RoomKind.CLASSROOM
+    )
 
     class Meta:
         verbose_name = _("room")

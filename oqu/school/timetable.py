@@ -39,8 +39,10 @@ from .models import (
     CurriculumLine,
     Lesson,
     Room,
+    RoomKind,
     SchoolClass,
     StudyPeriod,
+    Subject,
     Substitution,
     TeachingAssignment,
     TimetableEntry,
@@ -66,6 +68,12 @@ PROBLEM_MESSAGES = {
     "class_full": gettext_lazy("The class has no free lesson left in the week."),
     "day_limit": gettext_lazy("Every free slot is on a day already at the grade's limit."),
     "no_assignment": gettext_lazy("No teacher is assigned to this subject of the curriculum."),
+    "room_kind_wrong": gettext_lazy("The subject needs a room of another type."),
+    "room_kind_unset": gettext_lazy("The subject needs a room of its type; none is chosen."),
+    "no_room_of_kind": gettext_lazy("The school has no room of the type this subject needs."),
+    "room_kind_busy": gettext_lazy(
+        "Every room of the type this subject needs is taken at the free slots."
+    ),
 }
 
 
@@ -98,6 +106,7 @@ def teaching_of(assignment: TeachingAssignment) -> plan.Teaching:
         teacher_id=assignment.teacher_id,
         subgroup_id=assignment.subgroup_id,
         hours=Decimal(assignment.hours_per_week),
+        room_kind=assignment.subject.room_kind,
     )
 
 
@@ -112,6 +121,7 @@ class YearGrid:
     times: plan.Times
     curriculum: dict[tuple[int, Any], Decimal]
     limits: dict[int, int] = field(default_factory=dict)
+    room_kinds: plan.RoomKinds = field(default_factory=dict)
 
     def class_cells(self, class_id: Any) -> list[plan.Cell]:
         return [c for c in self.cells if c.teaching.class_id == class_id]
@@ -152,18 +162,19 @@ def load_grid(year: AcademicYear, *, lock: bool = False) -> YearGrid:
         times=times,
         curriculum=dict(curriculum),
         limits=day_limits(year.start_date),
+        room_kinds=dict(
+            Room.objects.filter(organization=year.organization_id).values_list("pk", "kind")
+        ),
     )
 
 
 def class_warnings(
     grid: YearGrid, class_id: Any, cells: list[plan.Cell] | None = None
 ) -> list[plan.Problem]:
+    cells = cells if cells is not None else grid.class_cells(class_id)
     return plan.warnings(
-        cells if cells is not None else grid.class_cells(class_id),
-        grid.class_teachings(class_id),
-        grid.curriculum,
-        grid.limits,
-    )
+        cells, grid.class_teachings(class_id), grid.curriculum, grid.limits
+    ) + plan.room_kind_warnings(cells, grid.room_kinds)
 
 
 @dataclass
@@ -212,8 +223,17 @@ def check_cell(
     cell = plan.Cell(teaching, weekday, number, room.pk if room else None, replaced)
     others = [c for c in grid.cells if c.entry_id != replaced]
     found = plan.conflicts(cell, others, grid.times)
+    wrong_room = plan.room_kind_problem(cell, grid.room_kinds)
+    if wrong_room is not None and wrong_room.hard:
+        found.append(wrong_room)
     class_cells = [c for c in others if c.teaching.class_id == teaching.class_id] + [cell]
-    return Check(conflicts=found, warnings=class_warnings(grid, teaching.class_id, class_cells))
+    hard_codes = {p.code for p in found}
+    soft = [
+        w
+        for w in class_warnings(grid, teaching.class_id, class_cells)
+        if not (w.code in hard_codes and (w.weekday, w.number) == (weekday, number))
+    ]
+    return Check(conflicts=found, warnings=soft)
 
 
 def _refuse(check: Check) -> None:
@@ -266,15 +286,33 @@ def _clean_name(name: str) -> str:
     return name
 
 
+def _check_room_kind(kind: str) -> str:
+    if kind not in RoomKind.values:
+        raise ValidationError(
+            _("Choose a room type from the list."),
+            code="room_kind_unknown",
+            fields={"kind": [str(kind)]},
+        )
+    return kind
+
+
 @transaction.atomic
-def room_create(*, actor: Actor, organization: Any, name: str, capacity: int | None = None) -> Room:
+def room_create(
+    *,
+    actor: Actor,
+    organization: Any,
+    name: str,
+    capacity: int | None = None,
+    kind: str = RoomKind.CLASSROOM,
+) -> Room:
     scope.require(actor, TIMETABLE_MANAGE, organization)
+    _check_room_kind(kind)
     if organization.kind != "organization":
         raise ValidationError(code="not_organization", fields={"organization": ["kind"]})
     name = _clean_name(name)
     if Room.objects.filter(organization=organization, name=name).exists():
         raise Conflict(_("The school already has a room with this name."), code="room_exists")
-    room = Room.objects.create(organization=organization, name=name, capacity=capacity)
+    room = Room.objects.create(organization=organization, name=name, capacity=capacity, kind=kind)
     journal.record(
         actor=actor, action="school.room.create", target=room, after=journal.snapshot(room)
     )
@@ -283,7 +321,12 @@ def room_create(*, actor: Actor, organization: Any, name: str, capacity: int | N
 
 @transaction.atomic
 def room_change(
-    *, actor: Actor, room: Room, name: str | None = None, capacity: int | None = None
+    *,
+    actor: Actor,
+    room: Room,
+    name: str | None = None,
+    capacity: int | None = None,
+    kind: str | None = None,
 ) -> Room:
     scope.require(actor, TIMETABLE_MANAGE, room.organization, target=room)
     before = journal.snapshot(room)
@@ -298,6 +341,8 @@ def room_change(
         room.name = name
     if capacity is not None:
         room.capacity = capacity
+    if kind is not None:
+        room.kind = _check_room_kind(kind)
     room.save()
     changed_before, after = journal.changed(before, journal.snapshot(room))
     if after:
@@ -327,6 +372,28 @@ def room_delete(*, actor: Actor, room: Room) -> None:
         actor=actor, action="school.room.delete", target=room, before=journal.snapshot(room)
     )
     room.delete()
+
+
+@transaction.atomic
+def subject_room_kind_set(*, actor: Actor, subject: Subject, room_kind: str) -> Subject:
+    """Say which room type the subject's lessons need ("" — any room); journaled. Lessons already
+    in the grid are not moved: the grid page warns about those in rooms of another type."""
+    scope.require(actor, TIMETABLE_MANAGE, subject.organization, target=subject)
+    if room_kind:
+        _check_room_kind(room_kind)
+    before = {"room_kind": subject.room_kind}
+    if before["room_kind"] == room_kind:
+        return subject
+    subject.room_kind = room_kind
+    subject.save(update_fields=["room_kind", "updated_at"])
+    journal.record(
+        actor=actor,
+        action="school.subject.room_kind",
+        target=subject,
+        before=before,
+        after={"room_kind": room_kind},
+    )
+    return subject
 
 
 # -- bells -----------------------------------------------------------------------------------------
@@ -563,6 +630,7 @@ def compose_draft(
         weekdays=weekdays,
         day_limit=grid.limits,
         teacher_rooms=teacher_rooms,
+        room_kinds=grid.room_kinds,
     )
     taught = {(t.class_id, t.subject_id) for t in teachings}
     missing = [
@@ -574,11 +642,8 @@ def compose_draft(
         if grade == c.grade and hours > 0 and (c.pk, subject_id) not in taught
     ]
     warnings = {
-        c.pk: plan.warnings(
-            [cell for cell in draft.cells if cell.teaching.class_id == c.pk],
-            grid.class_teachings(c.pk),
-            grid.curriculum,
-            grid.limits,
+        c.pk: class_warnings(
+            grid, c.pk, [cell for cell in draft.cells if cell.teaching.class_id == c.pk]
         )
         for c in chosen
     }

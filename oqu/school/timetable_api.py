@@ -21,6 +21,7 @@ from . import selectors
 from . import timetable as services
 from . import timetable_plan as plan
 from . import timetable_selectors as tt
+from .models import RoomKind
 
 router = Router(tags=["timetable"])
 
@@ -40,11 +41,13 @@ class RoomIn(Schema):
     organization_id: UUID
     name: str = Field(..., min_length=1, max_length=60, examples=["204"])
     capacity: int | None = Field(None, ge=1, le=500)
+    kind: str = Field("classroom", description="A code of /school/room-kinds.")
 
 
 class RoomPatch(Schema):
     name: str = Field(None, min_length=1, max_length=60)
     capacity: int = Field(None, ge=1, le=500)
+    kind: str = Field(None, description="A code of /school/room-kinds.")
 
 
 class RoomOut(Schema):
@@ -52,6 +55,22 @@ class RoomOut(Schema):
     organization_id: UUID
     name: str
     capacity: int | None
+    kind: str
+
+
+class RoomKindOut(Schema):
+    code: str
+    label: str
+
+
+class SubjectRoomKindIn(Schema):
+    room_kind: str = Field(..., description='A code of /school/room-kinds, or "" for any room.')
+
+
+class SubjectRoomKindOut(Schema):
+    id: UUID
+    code: str
+    room_kind: str
 
 
 class BellIn(Schema):
@@ -326,7 +345,11 @@ def room_create(request: HttpRequest, payload: RoomIn) -> Any:
     who = actor(request)
     organization = unit_get(who, payload.organization_id)
     return 201, services.room_create(
-        actor=who, organization=organization, name=payload.name, capacity=payload.capacity
+        actor=who,
+        organization=organization,
+        name=payload.name,
+        capacity=payload.capacity,
+        kind=payload.kind,
     )
 
 
@@ -347,6 +370,24 @@ def room_delete(request: HttpRequest, room_id: UUID) -> Any:
     who = actor(request)
     services.room_delete(actor=who, room=tt.room_get(who, room_id))
     return 204, None
+
+
+@router.get("/school/room-kinds", response={200: list[RoomKindOut], **READ_ERRORS})
+def room_kinds(request: HttpRequest) -> Any:
+    """The reference list of room types (classroom, laboratory, computer class, gym, …)."""
+    return [{"code": code, "label": str(label)} for code, label in RoomKind.choices]
+
+
+@router.put(
+    "/school/subjects/{subject_id}/room-kind",
+    response={200: SubjectRoomKindOut, **WRITE_ERRORS},
+)
+def subject_room_kind(request: HttpRequest, subject_id: UUID, payload: SubjectRoomKindIn) -> Any:
+    """The room type the subject's lessons need ("" — any room): the grid refuses a room of
+    another type (409 `room_kind_wrong`) and the draft places them only in such rooms."""
+    who = actor(request)
+    subject = selectors.subject_get(who, subject_id)
+    return services.subject_room_kind_set(actor=who, subject=subject, room_kind=payload.room_kind)
 
 
 # -- bells -----------------------------------------------------------------------------------------
@@ -430,6 +471,27 @@ def entry_place(request: HttpRequest, payload: EntryIn) -> Any:
 @router.get("/school/timetable/entries/{entry_id}", response={200: EntryOut, **READ_ERRORS})
 def entry_get(request: HttpRequest, entry_id: UUID) -> Any:
     return tt.entry_get(actor(request), entry_id)
+
+
+@router.post("/school/timetable/entries/{entry_id}/check", response={200: CheckOut, **WRITE_ERRORS})
+def entry_move_check(request: HttpRequest, entry_id: UUID, payload: EntryMoveIn) -> Any:
+    """What moving the cell would do, without moving it: the same live checks as placing."""
+    who = actor(request)
+    entry = tt.entry_get(who, entry_id)
+    grid = services.load_grid(entry.assignment.year)
+    check = services.check_cell(
+        grid,
+        entry.assignment,
+        payload.weekday,
+        payload.lesson_number,
+        _room(request, payload.room_id),
+        replacing=entry,
+    )
+    return {
+        "ok": check.ok,
+        "conflicts": [_problem(p) for p in check.conflicts],
+        "warnings": [_problem(p) for p in check.warnings],
+    }
 
 
 @router.put("/school/timetable/entries/{entry_id}", response={200: PlacedOut, **WRITE_ERRORS})

@@ -36,6 +36,7 @@ class Teaching:
     teacher_id: Any
     subgroup_id: Any
     hours: Decimal
+    room_kind: str = ""  # the room type the subject needs; empty: any room
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,50 @@ def conflicts(cell: Cell, others: Iterable[Cell], times: Times) -> list[Problem]
             )
             for kind in kinds
         )
+    return found
+
+
+RoomKinds = dict[Any, str]  # room id → its type
+
+
+def room_kind_problem(cell: Cell, room_kinds: RoomKinds) -> Problem | None:
+    """A lesson of a subject that needs a room type, in a room of another type (hard: refused)
+    or without a room at all (soft: the deputy still has to find one)."""
+    needed = cell.teaching.room_kind
+    if not needed:
+        return None
+    where = {
+        "weekday": cell.weekday,
+        "number": cell.number,
+        "class_id": cell.teaching.class_id,
+        "subject_id": cell.teaching.subject_id,
+        "assignment_id": cell.teaching.assignment_id,
+    }
+    if cell.room_id is None:
+        return Problem(code="room_kind_unset", hard=False, **where)
+    if room_kinds.get(cell.room_id) != needed:
+        return Problem(code="room_kind_wrong", hard=True, **where)
+    return None
+
+
+def room_kind_warnings(cells: Iterable[Cell], room_kinds: RoomKinds) -> list[Problem]:
+    """Soft problems of cells already in a grid: a needed room type missing or not matched
+    (the type may have been set on the subject after the lesson was placed)."""
+    found = []
+    for cell in sorted(cells, key=lambda c: (c.weekday, c.number, str(c.teaching.assignment_id))):
+        problem = room_kind_problem(cell, room_kinds)
+        if problem is not None:
+            found.append(
+                Problem(
+                    code=problem.code,
+                    hard=False,
+                    weekday=problem.weekday,
+                    number=problem.number,
+                    class_id=problem.class_id,
+                    subject_id=problem.subject_id,
+                    assignment_id=problem.assignment_id,
+                )
+            )
     return found
 
 
@@ -211,7 +256,7 @@ def warnings(
 class Unplaced:
     teaching: Teaching
     missing: int
-    reason: str  # class_full, day_limit, teacher_busy
+    reason: str  # class_full, day_limit, teacher_busy, no_room_of_kind, room_kind_busy
 
 
 @dataclass
@@ -238,6 +283,21 @@ class _Board:
     times: Times
     cells: list[Cell]
     rooms: list[Any]
+    room_kinds: RoomKinds = field(default_factory=dict)
+    reserved_kinds: frozenset[str] = frozenset()
+
+    def rooms_allowed(self, t: Teaching) -> list[Any]:
+        """Rooms a lesson may take: of the needed type; without a need, any room whose type no
+        subject of the draft needs (a lab is kept for the lessons that need it)."""
+        if t.room_kind:
+            return [r for r in self.rooms if self.room_kinds.get(r) == t.room_kind]
+        return [r for r in self.rooms if self.room_kinds.get(r) not in self.reserved_kinds]
+
+    def typed_room_free(self, cell: Cell) -> bool:
+        return any(
+            self.free(Cell(cell.teaching, cell.weekday, cell.number, room))
+            for room in self.rooms_allowed(cell.teaching)
+        )
 
     def free(self, cell: Cell) -> bool:
         return not conflicts(cell, self.cells, self.times)
@@ -272,7 +332,9 @@ class _Board:
         )
 
     def room_for(self, cell: Cell, preferred: list[Any]) -> Any:
-        for room in preferred + [r for r in self.rooms if r not in preferred]:
+        allowed = self.rooms_allowed(cell.teaching)
+        preferred = [r for r in preferred if r in allowed]
+        for room in preferred + [r for r in allowed if r not in preferred]:
             candidate = Cell(cell.teaching, cell.weekday, cell.number, room)
             if self.free(candidate):
                 return room
@@ -293,6 +355,7 @@ def build_draft(
     weekdays: list[int],
     day_limit: dict[int, int],
     teacher_rooms: dict[Any, list[Any]] | None = None,
+    room_kinds: RoomKinds | None = None,
 ) -> Draft:
     """Fill the grids of the classes of `teachings` around the `fixed` cells of other classes.
 
@@ -300,9 +363,18 @@ def build_draft(
     the day where it has fewest lessons yet (spreading it over the week), then on the least loaded
     day, then at the earliest lesson number (no gaps at the start of the day); a subgroup prefers
     the slot of its parallel subgroup. Hard rules and the day limit are never broken; what cannot
-    be placed is reported with the reason that stopped it.
+    be placed is reported with the reason that stopped it. A lesson of a subject that needs a
+    room type goes only to a free room of that type (`no_room_of_kind` when the school has none,
+    `room_kind_busy` when they are all taken at every slot left); other lessons leave such rooms
+    free.
     """
-    board = _Board(times=times, cells=list(fixed), rooms=sorted(rooms, key=str))
+    board = _Board(
+        times=times,
+        cells=list(fixed),
+        rooms=sorted(rooms, key=str),
+        room_kinds=dict(room_kinds or {}),
+        reserved_kinds=frozenset(t.room_kind for t in teachings if t.room_kind),
+    )
     draft = Draft()
     teacher_rooms = teacher_rooms or {}
     ordered = sorted(teachings, key=lambda t: (-t.hours, *_teaching_order(t)))
@@ -344,6 +416,9 @@ def _best_slot(
     best: tuple[tuple[Any, ...], Cell] | None = None
     class_free_somewhere = False
     within_limit_somewhere = False
+    teacher_free_somewhere = False
+    if t.room_kind and not board.rooms_allowed(t):
+        return None, "no_room_of_kind"
     for weekday in weekdays:
         load = board.class_day_load(t.class_id, weekday)
         for number in _numbers(t.shift, board.times):
@@ -361,6 +436,9 @@ def _best_slot(
             within_limit_somewhere = True
             if not board.free(probe):
                 continue
+            teacher_free_somewhere = True
+            if t.room_kind and not board.typed_room_free(probe):
+                continue
             score = (
                 board.subject_on_day(t, weekday),
                 0 if sibling else 1,
@@ -376,4 +454,6 @@ def _best_slot(
         return None, "class_full"
     if not within_limit_somewhere:
         return None, "day_limit"
+    if teacher_free_somewhere:
+        return None, "room_kind_busy"
     return None, "teacher_busy"

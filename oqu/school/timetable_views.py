@@ -33,7 +33,7 @@ from . import selectors
 from . import timetable as services
 from . import timetable_plan as plan
 from . import timetable_selectors as tt
-from .models import Weekday
+from .models import RoomKind, Weekday
 from .views import _staff
 
 DEFAULT_ROWS = 7
@@ -140,6 +140,9 @@ def year_timetable(request: HttpRequest, year_id: UUID) -> HttpResponse:
         "classes": list(selectors.class_list(actor, year=year).order_by("grade", "letter")),
         "staff": _staff(organization),
         "can_manage": actor.can_at(services.TIMETABLE_MANAGE, organization.path),
+        "room_kinds": RoomKind.choices,
+        "subjects": list(selectors.subject_list(actor, organization=organization).order_by("code")),
+        "language": _language(),
         "today": today.isoformat(),
         "in_three_weeks": (today + dt.timedelta(weeks=3)).isoformat(),
     }
@@ -159,6 +162,7 @@ def room_add(request: HttpRequest, year_id: UUID) -> HttpResponse:
             organization=year.organization,
             name=request.POST.get("name", ""),
             capacity=_post_int(request, "capacity") if capacity else None,
+            kind=request.POST.get("kind") or RoomKind.CLASSROOM,
         )
 
     return _apply(request, create, _("The room has been added."), _year_url(year))
@@ -186,9 +190,27 @@ def room_edit(request: HttpRequest, room_id: UUID) -> HttpResponse:
             room=room,
             name=request.POST.get("name", room.name),
             capacity=_post_int(request, "capacity") if capacity else None,
+            kind=request.POST.get("kind") or None,
         )
 
     return _apply(request, change, _("The room has been saved."), _year_url(year))
+
+
+@require_POST
+@login_required
+def subject_room_kind(request: HttpRequest, subject_id: UUID) -> HttpResponse:
+    """Which room type a subject's lessons need (from the year's timetable page)."""
+    actor = actor_of(request)
+    subject = selectors.subject_get(actor, subject_id)
+    year = selectors.year_get(actor, request.POST.get("year", "") or UUID(int=0))
+    return _apply(
+        request,
+        lambda: services.subject_room_kind_set(
+            actor=actor, subject=subject, room_kind=request.POST.get("room_kind", "")
+        ),
+        _("The subject's room type has been saved."),
+        _year_url(year),
+    )
 
 
 @require_POST
@@ -389,6 +411,76 @@ def cell_remove(request: HttpRequest, entry_id: UUID) -> HttpResponse:
     school_class = entry.assignment.school_class
     _result, error = _try(lambda: services.entry_remove(actor=actor, entry=entry))
     return _grid_response(request, actor, school_class, error, _("The lesson has been removed."))
+
+
+def _move_input(actor: Any, request: HttpRequest, entry: Any) -> tuple[int, int, Any]:
+    """Where the deputy moves a cell: the weekday, lesson number and room posted (by the move
+    form or a drag and drop); the room stays the cell's own unless another is chosen."""
+    room_id = request.POST.get("room", str(entry.room_id or ""))
+    room = tt.room_get(actor, room_id) if room_id else None
+    return _post_int(request, "weekday"), _post_int(request, "lesson_number"), room
+
+
+@require_GET
+@login_required
+def move_form(request: HttpRequest, entry_id: UUID) -> HttpResponse:
+    """The form that moves a cell to another day, lesson number or room (an HTMX fragment)."""
+    actor = actor_of(request)
+    entry = tt.entry_get(actor, entry_id)
+    scope.require(actor, services.TIMETABLE_MANAGE, entry.organization, target=entry)
+    context = {
+        "entry": entry,
+        "school_class": entry.assignment.school_class,
+        "weekdays": list(Weekday.choices),
+        "rooms": list(tt.room_list(actor, organization=entry.organization).order_by("name")),
+        "days": _days(request),
+        "language": _language(),
+    }
+    return render(request, "school/_timetable_move.html", context)
+
+
+@require_POST
+@login_required
+def move_check(request: HttpRequest, entry_id: UUID) -> HttpResponse:
+    """The live check of a move: the same conflicts and warnings as placing, nothing saved."""
+    actor = actor_of(request)
+    entry = tt.entry_get(actor, entry_id)
+
+    def check() -> Any:
+        weekday, number, room = _move_input(actor, request, entry)
+        grid = services.load_grid(entry.assignment.year)
+        return services.check_cell(grid, entry.assignment, weekday, number, room, replacing=entry)
+
+    result, error = _try(check)
+    names = {
+        a.subject_id: a.subject.name(_language())
+        for a in entry.assignment.school_class.assignments.select_related("subject")
+    }
+    context = {
+        "error": error,
+        "conflicts": _problems(result.conflicts, names) if result else [],
+        "warnings": _problems(result.warnings, names) if result else [],
+        "checked": result is not None,
+    }
+    return render(request, "school/_timetable_check.html", context)
+
+
+@require_POST
+@login_required
+def cell_move(request: HttpRequest, entry_id: UUID) -> HttpResponse:
+    """Move a cell (form or drag and drop): refused in place on a conflict, journaled when done."""
+    actor = actor_of(request)
+    entry = tt.entry_get(actor, entry_id)
+    school_class = entry.assignment.school_class
+
+    def move() -> Any:
+        weekday, number, room = _move_input(actor, request, entry)
+        return services.entry_move(
+            actor=actor, entry=entry, weekday=weekday, lesson_number=number, room=room
+        )
+
+    _result, error = _try(move)
+    return _grid_response(request, actor, school_class, error, _("The lesson has been moved."))
 
 
 # -- the automatic draft ---------------------------------------------------------------------------

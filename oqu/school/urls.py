@@ -57,6 +57,22 @@ urlpatterns = [
         timetable_views.cell_remove,
         name="cell_remove",
     ),
+    path("timetable/entries/<uuid:entry_id>/move/", timetable_views.cell_move, name="cell_move"),
+    path(
+        "timetable/entries/<uuid:entry_id>/move/form/",
+        timetable_views.move_form,
+        name="move_form",
+    ),
+    path(
+        "timetable/entries/<uuid:entry_id>/move/check/",
+        timetable_views.move_check,
+        name="move_check",
+    ),
+    path(
+        "subjects/<uuid:subject_id>/room-kind/",
+        timetable_views.subject_room_kind,
+        name="subject_room_kind",
+    ),
     path("classes/<uuid:class_id>/week/", timetable_views.class_week, name="class_week"),
     path(
         "org/<uuid:unit_id>/teachers/<uuid:person_id>/week/",

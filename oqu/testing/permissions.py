@@ -5,4 +5,8 @@ ACTIONS = {
     "testing.bank.manage": _("Maintain the question bank and set interim control tests"),
     "testing.result.view": _("See test attempts, results and proctoring events"),
     "testing.attempt.take": _("Take interim control tests set for one's own class"),
+    "testing.class.all": _(
+        "Set and see interim control tests and their results for every class, "
+        "not only the class-subjects one teaches"
+    ),
 }

@@ -22,6 +22,43 @@ BANK_VIEW = "testing.bank.view"
 BANK_MANAGE = "testing.bank.manage"
 RESULT_VIEW = "testing.result.view"
 TAKE = "testing.attempt.take"
+ALL_CLASSES = "testing.class.all"
+
+
+def staff_reach(actor: Actor, action: str, via: str = "") -> Q:
+    """Rows of tests the actor reaches as staff for `action` (SEC-27.14).
+
+    Holders of `testing.class.all` (the director, the deputy director, inspectors) reach every
+    class of their area; any other holder of `action` (a teacher) only the class-subjects they
+    teach — another teacher's class answers 404, as if it did not exist.
+    """
+    path = f"{via}organization__path"
+    if actor.is_platform_admin:
+        return Q()
+    own = Q(pk__in=[])
+    if actor.person_id:
+        own = Q(**{f"{via}assignment__teacher_id": actor.person_id})
+    return scope.path_filter(actor, action, path) & (
+        scope.path_filter(actor, ALL_CLASSES, path) | own
+    )
+
+
+def reaches_assignment(actor: Actor, assignment: Any) -> bool:
+    """The actor may set tests for this class-subject: the whole school, or it is theirs."""
+    return actor.can_at(ALL_CLASSES, assignment.organization.path) or (
+        bool(actor.person_id) and actor.person_id == assignment.teacher_id
+    )
+
+
+def settable_assignments(actor: Actor, assignments: QuerySet[Any]) -> QuerySet[Any]:
+    """The class-subjects of `assignments` the actor may set interim control tests for."""
+    if actor.is_platform_admin:
+        return assignments
+    own = Q(teacher_id=actor.person_id) if actor.person_id else Q(pk__in=[])
+    return assignments.filter(
+        scope.path_filter(actor, BANK_MANAGE, "organization__path")
+        & (scope.path_filter(actor, ALL_CLASSES, "organization__path") | own)
+    )
 
 
 def question_list(
@@ -71,9 +108,7 @@ def control_test_list(actor: Actor, *, organization: Any = None) -> QuerySet[Tes
     base = Test.objects.select_related(
         "assignment__school_class", "assignment__subject", "organization"
     )
-    qs = base.filter(
-        scope.path_filter(actor, BANK_VIEW, "organization__path") | _learner_test_filter(actor)
-    ).distinct()
+    qs = base.filter(staff_reach(actor, BANK_VIEW) | _learner_test_filter(actor)).distinct()
     return qs.filter(organization=organization) if organization is not None else qs
 
 
@@ -93,7 +128,7 @@ def attempt_list(actor: Actor, *, test: Test | None = None) -> QuerySet[Attempt]
     if actor.person_id and actor.relation_can(LEARNER_ROLE, TAKE):
         own = Q(learner_id=actor.person_id)
     qs = Attempt.objects.select_related("test", "learner", "organization").filter(
-        scope.path_filter(actor, RESULT_VIEW, "organization__path") | own
+        staff_reach(actor, RESULT_VIEW, via="test__") | own
     )
     return qs.filter(test=test) if test is not None else qs
 

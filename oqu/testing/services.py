@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from oqu.access import scope
 from oqu.access.scope import LEARNER_ROLE, Actor
 from oqu.audit import journal
-from oqu.kernel.errors import Conflict, NotFound, ValidationError
+from oqu.kernel.errors import Conflict, Forbidden, NotFound, ValidationError
 
 from . import rules, selectors
 from .models import Answer, Attempt, ProctoringEvent, Question, QuestionKind, Test
@@ -217,6 +217,19 @@ def _check_random(assignment: Any, topic_counts: dict[str, int]) -> dict[str, in
     return counts
 
 
+def _require_own_class_subject(actor: Actor, assignment: Any) -> None:
+    if selectors.reaches_assignment(actor, assignment):
+        return
+    error = Forbidden(
+        _("You can set interim control tests only for the class-subjects you teach."),
+        code="test_not_own_class_subject",
+    )
+    error.denial = scope.Denial(  # type: ignore[attr-defined]
+        actor, selectors.ALL_CLASSES, "school.teachingassignment", str(assignment.pk), "not_own"
+    )
+    raise error
+
+
 @transaction.atomic
 def control_test_create(
     *,
@@ -230,8 +243,13 @@ def control_test_create(
     question_ids: list[Any] | None = None,
     topic_counts: dict[str, int] | None = None,
 ) -> Test:
-    """An interim control test for a class-subject: fixed questions or N random per topic."""
+    """An interim control test for a class-subject: fixed questions or N random per topic.
+
+    A teacher sets tests only for the class-subjects they teach; the director and the deputy
+    director (`testing.class.all`) for every class of the school (SEC-27.14).
+    """
     scope.require(actor, BANK_MANAGE, assignment.organization, target=assignment)
+    _require_own_class_subject(actor, assignment)
     title = (title or "").strip()
     if not title:
         raise ValidationError(code="test_title", fields={"title": ["required"]})

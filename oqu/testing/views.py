@@ -141,9 +141,9 @@ def bank(request: HttpRequest, unit_id: UUID) -> HttpResponse:
         ),
         "subjects": list(school_selectors.subject_list(actor, organization=unit).order_by("code")),
         "assignments": list(
-            school_selectors.assignment_list(actor, organization=unit).select_related(
-                "school_class", "subject"
-            )
+            selectors.settable_assignments(
+                actor, school_selectors.assignment_list(actor, organization=unit)
+            ).select_related("school_class", "subject")
         ),
         "kinds": QuestionKind.choices,
         "modes": Test.Mode.choices,

@@ -115,6 +115,7 @@ def world(org_tree: Any, family: Any, user_with_role: Any) -> World:
     _own(w, *_lms_objects(teacher_user, learner))
     _own(w, *_testing_and_feedback_objects(head, tree.school_b1, school_objects[-1], learner))
     _own(w, *_profile_objects(head, teacher, learner))
+    _own(w, *_cabinet_lesson_objects(school_objects, teacher))
     _own(w, employment, enrolment, guardianship, teacher_grant, teacher_user, parent_user)
     _own(w, *w.b_head.grants.all(), w.b_head)
     _own(w, *ActionRecord.objects.filter(organization=tree.school_b1))
@@ -201,6 +202,42 @@ def _timetable_objects(head: Any, year: Any, assignment: Any) -> list[Any]:
     )
     lesson = entry.lessons.get()
     return [room, bell, entry, lesson]
+
+
+def _cabinet_lesson_objects(school_objects: list[Any], teacher: Any) -> list[Any]:
+    """A lesson of B's whole class (no subgroup), so the parent of B's learner reaches it from
+    the cabinet; the lesson's video conference with a recording (SEC-27.10)."""
+    from oqu.lms.models import Conference
+    from oqu.school.models import Lesson, Subject, TeachingAssignment
+
+    year, school_class = school_objects[0], school_objects[3]
+    org = school_class.organization
+    subject = Subject.objects.create(
+        organization=org, code="KAZ", name_kk="Қазақ тілі", name_ru="Казахский язык"
+    )
+    assignment = TeachingAssignment.objects.create(
+        organization=org,
+        year=year,
+        teacher=teacher,
+        school_class=school_class,
+        subject=subject,
+        hours_per_week=3,
+    )
+    lesson = Lesson.objects.create(
+        organization=org,
+        assignment=assignment,
+        date=dt.date(2025, 9, 3),
+        lesson_number=2,
+        teacher=teacher,
+    )
+    conference = Conference.objects.create(
+        organization=org,
+        lesson=lesson,
+        url="https://meet.example.kz/b",
+        set_by=teacher,
+        recording_url="https://video.example.kz/b",
+    )
+    return [subject, assignment, lesson, conference]
 
 
 def _journal_objects(school_objects: list[Any], teacher: Any, learner: Any) -> list[Any]:

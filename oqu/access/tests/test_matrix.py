@@ -524,6 +524,16 @@ testing.attempt.take       | region_specialist      | 403 | 403 | 404 | 404
 testing.attempt.take       | region_head            | 403 | 403 | 404 | 404
 testing.attempt.take       | ministry_head          | 403 | 403 | --  | --
 testing.attempt.take       | platform_admin         | 403 | 403 | --  | --
+testing.class.all          | school_teacher         | 403 | --  | 404 | 404
+testing.class.all          | school_deputy_director | ok  | --  | 404 | 404
+testing.class.all          | school_director        | ok  | --  | 404 | 404
+testing.class.all          | preschool_head         | 403 | --  | 404 | 404
+testing.class.all          | district_specialist    | ok  | ok  | 404 | 404
+testing.class.all          | district_head          | ok  | ok  | 404 | 404
+testing.class.all          | region_specialist      | ok  | ok  | 404 | 404
+testing.class.all          | region_head            | ok  | ok  | 404 | 404
+testing.class.all          | ministry_head          | ok  | ok  | --  | --
+testing.class.all          | platform_admin         | ok  | ok  | --  | --
 feedback.survey.view       | school_teacher         | 403 | --  | 404 | 404
 feedback.survey.view       | school_deputy_director | ok  | --  | 404 | 404
 feedback.survey.view       | school_director        | ok  | --  | 404 | 404
