@@ -27,15 +27,17 @@ ROLE_FINANCE_SIGNER = "1.2.398.3.3.4.1.2.3"
 ROLE_HR_OFFICER = "1.2.398.3.3.4.1.2.4"
 ROLE_EMPLOYEE = "1.2.398.3.3.4.1.2.5"
 
+# The holder's key algorithm (subjectPublicKeyInfo), by OID; Kazakh GOST OIDs per DOMAIN.md §7.
 ALGORITHM_NAMES = {
-    "1.2.840.113549.1.1.11": "RSA SHA-256",
-    "1.2.840.113549.1.1.12": "RSA SHA-384",
-    "1.2.840.113549.1.1.13": "RSA SHA-512",
-    "1.2.840.10045.4.3.2": "ECDSA SHA-256",
-    "1.2.840.10045.4.3.3": "ECDSA SHA-384",
+    "1.2.840.113549.1.1.1": "RSA",
+    "1.2.840.10045.2.1": "ECDSA",
     "1.2.398.3.10.1.1.2.3.2": "GOST 34.10-2015 512",
+    "1.2.398.3.10.1.1.1.1": "GOST 34.310-2004",
     "1.2.398.3.10.1.1.1.2": "GOST 34.310-2004",
 }
+
+
+GOST_ARCS = ("1.2.398.3.10.", "1.2.643.")
 
 
 class NotACertificate(ValueError):
@@ -105,7 +107,7 @@ def facts_of(certificate: x509.Certificate) -> CertificateFacts:
     bin_value = ""
     for attribute in subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME):
         bin_value = bin_value or _strip("BIN", str(attribute.value))
-    algorithm_oid = certificate.signature_algorithm_oid.dotted_string
+    algorithm_oid = certificate.public_key_algorithm_oid.dotted_string
     return CertificateFacts(
         subject_dn=subject.rfc4514_string(),
         issuer_dn=certificate.issuer.rfc4514_string(),
@@ -117,7 +119,8 @@ def facts_of(certificate: x509.Certificate) -> CertificateFacts:
         not_before=certificate.not_valid_before_utc,
         not_after=certificate.not_valid_after_utc,
         extended_key_usages=usages,
-        algorithm=ALGORITHM_NAMES.get(algorithm_oid, algorithm_oid),
+        algorithm=ALGORITHM_NAMES.get(algorithm_oid)
+        or ("GOST " + algorithm_oid if algorithm_oid.startswith(GOST_ARCS) else algorithm_oid),
         sha256=certificate.fingerprint(hashes.SHA256()).hex(),
         der=certificate.public_bytes(serialization.Encoding.DER),
     )

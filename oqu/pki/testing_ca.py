@@ -517,3 +517,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         return
+
+
+def issue_for(ca: TestCA, person: Any, organization: Any = None, **options: Any) -> Holder:
+    """A certificate for a platform person (people.Person) and, for an employee, their
+    organization (orgs.Unit with a BIN): `issue_for(ca, head, school, roles=[ROLE_FIRST_HEAD])`."""
+    surname = getattr(person, "last_name_ru", "") or getattr(person, "last_name_kk", "")
+    given = getattr(person, "first_name_ru", "") or getattr(person, "first_name_kk", "")
+    if organization is not None:
+        options.setdefault("bin", organization.bin)
+        options.setdefault("organization", getattr(organization, "name_ru", "") or organization.bin)
+    return ca.issue(iin=person.iin, surname=surname, given=given, **options)
