@@ -309,3 +309,7 @@ OQU_PKI_MAX_DOCUMENT_BYTES = env.int("OQU_PKI_MAX_DOCUMENT_BYTES", default=25_00
 # production settings refuse to start with it (oqu.pki.checks.refuse_software_signer).
 OQU_PKI_SOFTWARE_SIGNER_DIR = env("OQU_PKI_SOFTWARE_SIGNER_DIR", default="")
 OQU_PKI_SOFTWARE_SIGNER_PASSWORD = env("OQU_PKI_SOFTWARE_SIGNER_PASSWORD", default="")
+# The signing page talks to the user's own NCALayer on their computer (DOMAIN.md §7).
+OQU_CONTENT_SECURITY_POLICY = OQU_CONTENT_SECURITY_POLICY.replace(
+    "connect-src 'self'", "connect-src 'self' wss://127.0.0.1:13579"
+)
