@@ -92,10 +92,11 @@ def verification_create(
     request: HttpRequest,
     form: Form[VerifyForm],
     signature: File[UploadedFile],
-    document: File[UploadedFile] | None = None,
 ) -> Any:
-    """Verify a CMS (PKCS#7) signature, detached over `document` or attached (no document)."""
+    """Verify a CMS (PKCS#7) signature, detached over the file `document` or attached (no
+    document)."""
     who = actor(request)
+    document = request.FILES.get("document")
     person = person_get(who, form.expected_person_id) if form.expected_person_id else None
     organization = (
         unit_get(who, form.expected_organization_id) if form.expected_organization_id else None

@@ -37,6 +37,7 @@ ALGORITHM_NAMES = {
 }
 
 
+DN_NAMES = {NameOID.SERIAL_NUMBER: "SERIALNUMBER", NameOID.SURNAME: "SURNAME", NameOID.GIVEN_NAME: "G"}
 GOST_ARCS = ("1.2.398.3.10.", "1.2.643.")
 
 
@@ -109,8 +110,8 @@ def facts_of(certificate: x509.Certificate) -> CertificateFacts:
         bin_value = bin_value or _strip("BIN", str(attribute.value))
     algorithm_oid = certificate.public_key_algorithm_oid.dotted_string
     return CertificateFacts(
-        subject_dn=subject.rfc4514_string(),
-        issuer_dn=certificate.issuer.rfc4514_string(),
+        subject_dn=subject.rfc4514_string(DN_NAMES),
+        issuer_dn=certificate.issuer.rfc4514_string(DN_NAMES),
         common_name=_attribute(subject, NameOID.COMMON_NAME),
         iin=_strip("IIN", _attribute(subject, NameOID.SERIAL_NUMBER)),
         bin=bin_value,
