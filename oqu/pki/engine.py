@@ -255,9 +255,7 @@ def verify_cms(
     encapsulated = signed_data["encap_content_info"]["content"].native
     if encapsulated is not None:
         if content and not hmac.compare_digest(bytes(encapsulated), content):
-            return EngineResult(
-                Verdict.TAMPERED, certificate, checked_at, detail="content_differs"
-            )
+            return EngineResult(Verdict.TAMPERED, certificate, checked_at, detail="content_differs")
         content = bytes(encapsulated)
     elif not content:
         return EngineResult(Verdict.MALFORMED, certificate, checked_at, detail="no_content")

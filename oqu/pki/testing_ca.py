@@ -303,9 +303,7 @@ class TestCA:
                 not_after=not_after,
             )
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(
-                _signing_key_usage(non_repudiation=usage == "signing"), critical=True
-            )
+            .add_extension(_signing_key_usage(non_repudiation=usage == "signing"), critical=True)
             .add_extension(
                 x509.ExtendedKeyUsage([x509.ObjectIdentifier(oid) for oid in purposes]),
                 critical=False,
@@ -350,7 +348,10 @@ class TestCA:
         from pyhanko.sign.timestamps import DummyTimeStamper
         from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-        chain = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in holder.chain]
+        chain = [
+            asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
+            for c in holder.chain
+        ]
         signer = signers.SimpleSigner(
             signing_cert=holder.asn1_certificate(),
             signing_key=holder.asn1_key(),

@@ -72,7 +72,10 @@ def test_edms23_api_others_verifications_are_404_and_list_is_flat(client, ca, he
     for _ in range(3):
         client.post(
             "/api/v1/pki/verifications",
-            {"document": _upload("a", DOCUMENT), "signature": _upload("s", ca.sign(holder, DOCUMENT))},
+            {
+                "document": _upload("a", DOCUMENT),
+                "signature": _upload("s", ca.sign(holder, DOCUMENT)),
+            },
         )
     with CaptureQueriesContext(connection) as three:
         assert len(client.get("/api/v1/pki/verifications").json()["items"]) == 3
