@@ -82,7 +82,9 @@ class Holder:
             self.key,
             self.certificate,
             self.chain,
-            serialization.BestAvailableEncryption(password),
+            serialization.BestAvailableEncryption(password)
+            if password
+            else serialization.NoEncryption(),
         )
 
     def asn1_certificate(self) -> asn1_x509.Certificate:
@@ -122,6 +124,7 @@ class TestCA:
         self._revoked: dict[int, _Revocation] = {}
         self._issued: dict[int, x509.Certificate] = {}
         self._lock = threading.Lock()
+        self._stop = threading.Event()
         now = _now()
         self.root = self._make_root(now)
         self.intermediate = self._make_intermediate(now)
@@ -134,14 +137,17 @@ class TestCA:
 
     @classmethod
     @contextlib.contextmanager
-    def running(cls, *, name: str = "", key_type: KeyType = "rsa") -> Iterator[TestCA]:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    def running(
+        cls, *, name: str = "", key_type: KeyType = "rsa", port: int = 0
+    ) -> Iterator[TestCA]:
+        server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
         server.daemon_threads = True
         port = server.server_address[1]
         ca = cls(f"http://127.0.0.1:{port}", name=name, key_type=key_type)
         server.ca = ca  # type: ignore[attr-defined]
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
+        ca._stop = threading.Event()
         try:
             yield ca
         finally:
