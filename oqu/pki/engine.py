@@ -82,7 +82,12 @@ def load_signed_data(raw: bytes) -> asn1_cms.SignedData:
         if info["content_type"].native != "signed_data":
             raise Malformed("not a SignedData")
         signed_data = info["content"]
-        signed_data.native  # noqa: B018 - parse everything now, so errors surface here
+        # Parse the parts read later now, so a broken structure surfaces here as Malformed
+        # (not `.native` of the whole: that re-encodes everything and costs half a check).
+        if len(signed_data["signer_infos"]) == 0:
+            raise Malformed("no signer")
+        signed_data["signer_infos"][0]["signed_attrs"].native  # noqa: B018
+        signed_data["encap_content_info"]["content_type"].native  # noqa: B018
     except Malformed:
         raise
     except Exception as error:  # asn1crypto raises ValueError/TypeError/KeyError variants
