@@ -286,8 +286,8 @@ async def _validate(
     timeout: float,
     checked_at: dt.datetime,
 ) -> EngineResult:
-    from pyhanko.sign.validation.settings import KeyUsageConstraints
     from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
+    from pyhanko.sign.validation.settings import KeyUsageConstraints
     from pyhanko_certvalidator import ValidationContext
 
     claimed_time = _timestamp_time(signed_data)

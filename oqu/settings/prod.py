@@ -66,6 +66,4 @@ else:
 # Electronic signatures: the software signer and its test keys never run in production (G-5.3).
 from oqu.pki.checks import refuse_software_signer  # noqa: E402
 
-OQU_PKI_SOFTWARE_SIGNER_DIR = refuse_software_signer(
-    env("OQU_PKI_SOFTWARE_SIGNER_DIR", default="")
-)
+OQU_PKI_SOFTWARE_SIGNER_DIR = refuse_software_signer(env("OQU_PKI_SOFTWARE_SIGNER_DIR", default=""))

@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from oqu.pki.checks import refuse_software_signer
 from oqu.pki.certinfo import ROLE_FIRST_HEAD
+from oqu.pki.checks import refuse_software_signer
 from oqu.pki.models import Verification
 from oqu.pki.testing_ca import issue_for
 from oqu.tests import factories as f
@@ -148,7 +148,8 @@ def software_keys(ca, head, org_tree, tmp_path, settings):
 def test_g5_3_example_signing_page_with_the_software_signer(client, software_keys, head):
     client.force_login(head)
     page = client.get("/pki/sign/").content.decode()
-    assert "software-signer/sign/" in page and "pki/signer.js" in page
+    assert "software-signer/sign/" in page
+    assert "pki/signer.js" in page
     text = "Деректерді растаймын / Подтверждаю данные"
     signed = client.post(
         "/pki/software-signer/sign/",
