@@ -14,6 +14,7 @@ from oqu.pki.models import TrustedRoot, Verification
 from oqu.pki.outcomes import Outcome, message_of
 from oqu.pki.services import verify_signature
 from oqu.pki.testing_ca import issue_for
+from oqu.tests import factories as f
 
 DOCUMENT = "Бұйрық № 12 / Приказ № 12 — мектептің 2026-2027 оқу жылына дайындығы".encode()
 
@@ -237,3 +238,15 @@ def test_edms23_revocation_answers_are_cached_between_verifications(ca, head, or
     asked = ca.hits["/ocsp"]
     assert _verify(head, cms).is_valid
     assert ca.hits["/ocsp"] == asked
+
+
+def test_g5_12_failed_verifications_are_listed_with_their_reason(client, ca, head, org_tree):
+    holder = issue_for(ca, head.person, org_tree.school_a1)
+    _verify(head, ca.sign(holder, DOCUMENT), content=b"changed")
+    admin = f.make_user("security-admin", is_superuser=True)
+    client.force_login(admin)
+    page = client.get("/audit/failed-access/?reason=signature_tampered&action=pki.signature.verify")
+    assert page.status_code == 200
+    assert "Invalid signature: document changed" in page.content.decode() or (
+        "Жарамсыз қолтаңба: құжат өзгертілген" in page.content.decode()
+    )
