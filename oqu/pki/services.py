@@ -81,7 +81,23 @@ def _judge(
         bin_value = getattr(expected_organization, "bin", "") or ""
         if not bin_value or facts.bin != bin_value:
             return Outcome.BIN_MISMATCH, "" if bin_value else "organization_without_bin"
+        # On the platform too, the signer must work there: a head signs only for their own
+        # organization, even with a certificate that names it.
+        if (
+            purpose.needs_organization
+            and expected_person is not None
+            and not _works_at(expected_person, expected_organization)
+        ):
+            return Outcome.BIN_MISMATCH, "person_not_employed_there"
     return Outcome.VALID, ""
+
+
+def _works_at(person: Any, organization: Any) -> bool:
+    from oqu.people.models import Employment
+
+    return Employment.objects.filter(
+        person=person, organization=organization, end_date__isnull=True
+    ).exists()
 
 
 def verify_signature(

@@ -250,3 +250,18 @@ def test_g5_12_failed_verifications_are_listed_with_their_reason(client, ca, hea
     assert "Invalid signature: document changed" in page.content.decode() or (
         "Жарамсыз қолтаңба: құжат өзгертілген" in page.content.decode()
     )
+
+
+def test_mon8_3_a_certificate_naming_the_school_is_not_enough_without_working_there(
+    ca, head, org_tree, family
+):
+    # a parent holds a "head" certificate with school_a1's BIN, but is not employed there
+    holder = issue_for(ca, family.parent, org_tree.school_a1, roles=[ROLE_FIRST_HEAD])
+    result = _verify(
+        head,
+        ca.sign(holder, DOCUMENT),
+        purpose="head_confirmation",
+        expected_person=family.parent,
+        expected_organization=org_tree.school_a1,
+    )
+    assert (result.outcome, result.detail) == (Outcome.BIN_MISMATCH, "person_not_employed_there")
