@@ -42,12 +42,13 @@
         var answer;
         try { answer = JSON.parse(event.data); } catch (error) { return; }
         if (answer.result && answer.result.version) { return; } // the greeting NCALayer sends first
+        if (answer.status === undefined && answer.code === undefined) { return; } // keep-alive {}
         done = true;
         socket.close();
         if (answer.status === true && answer.body && answer.body.result) {
           var result = answer.body.result;
           resolve(Array.isArray(result) ? result[0] : result);
-        } else if (answer.code === "200" && answer.responseObject) {
+        } else if ((answer.code === "200" || answer.status === true) && answer.responseObject) {
           resolve(answer.responseObject);
         } else {
           reject(new Error(answer.message || answer.code || "ncalayer-refused"));
