@@ -81,7 +81,7 @@ def serialize(row: Verification) -> dict[str, Any]:
     }
 
 
-class VerifyForm(Schema):
+class VerificationIn(Schema):
     purpose: str = "document"
     expected_person_id: UUID | None = None
     expected_organization_id: UUID | None = None
@@ -90,7 +90,7 @@ class VerifyForm(Schema):
 @router.post("/pki/verifications", response={201: VerificationOut, **WRITE_ERRORS})
 def verification_create(
     request: HttpRequest,
-    form: Form[VerifyForm],
+    form: Form[VerificationIn],
     signature: File[UploadedFile],
 ) -> Any:
     """Verify a CMS (PKCS#7) signature, detached over the file `document` or attached (no
