@@ -40,6 +40,21 @@ EVENT_KINDS = [
     ("admin_login", _("Administrator sign-in")),
 ]
 
+# Failed signature verifications (oqu/pki): attempts with an invalid key (G-5.12).
+SIGN_IN_REASONS += [
+    ("signature_tampered", _("Invalid signature: document changed")),
+    ("signature_expired", _("Invalid signature: certificate not valid at signing time")),
+    ("signature_revoked", _("Invalid signature: certificate revoked")),
+    ("signature_wrong_key_usage", _("Invalid signature: wrong kind of key")),
+    ("signature_untrusted_root", _("Invalid signature: untrusted authority")),
+    ("signature_iin_mismatch", _("Invalid signature: another person's key")),
+    ("signature_bin_mismatch", _("Invalid signature: another organization's key")),
+    ("signature_malformed", _("Invalid signature: unreadable")),
+    ("signature_unavailable", _("Signature not checked: service unavailable")),
+]
+ACTIONS += [("pki.signature.verify", _("Signature verification"))]
+EVENT_KINDS += [("invalid_signature", _("Invalid signature"))]
+
 
 class PeriodForm(forms.Form):
     since = forms.DateField(

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "oqu.analytics",
     "oqu.preschool",
     "oqu.equeue",
+    "oqu.pki",
     "oqu.demo",
     "oqu.web",
 ]
@@ -303,3 +304,21 @@ OQU_PERSON_REGISTER_API_KEY = env("OQU_PERSON_REGISTER_API_KEY", default="")
 OQU_PERSON_REGISTER_TIMEOUT = env.float("OQU_PERSON_REGISTER_TIMEOUT", default=5.0)
 # Parents' self-registration limits (oqu.registration.rules.Limits names the keys and defaults).
 OQU_REGISTRATION: dict[str, int] = {}
+
+# -- electronic signatures (oqu/pki, EDMS-23, DOMAIN.md §7) --
+# "auto": local pyHanko verification for RSA/ECDSA, the NCANode-style service for GOST (when its
+# URL is set); "local" or "ncanode" force one. Trusted roots are data (pki.TrustedRoot).
+OQU_PKI_PROVIDER = env("OQU_PKI_PROVIDER", default="auto")
+OQU_PKI_NCANODE_URL = env("OQU_PKI_NCANODE_URL", default="")
+OQU_PKI_FETCH_TIMEOUT_SECONDS = env.float("OQU_PKI_FETCH_TIMEOUT_SECONDS", default=10.0)
+OQU_PKI_REVOCATION_CACHE_SECONDS = env.int("OQU_PKI_REVOCATION_CACHE_SECONDS", default=300)
+OQU_PKI_MAX_SIGNATURE_BYTES = env.int("OQU_PKI_MAX_SIGNATURE_BYTES", default=1_000_000)
+OQU_PKI_MAX_DOCUMENT_BYTES = env.int("OQU_PKI_MAX_DOCUMENT_BYTES", default=25_000_000)
+# The software signer (test keys made by `pki_test_ca`): development and tests only; the
+# production settings refuse to start with it (oqu.pki.checks.refuse_software_signer).
+OQU_PKI_SOFTWARE_SIGNER_DIR = env("OQU_PKI_SOFTWARE_SIGNER_DIR", default="")
+OQU_PKI_SOFTWARE_SIGNER_PASSWORD = env("OQU_PKI_SOFTWARE_SIGNER_PASSWORD", default="")
+# The signing page talks to the user's own NCALayer on their computer (DOMAIN.md §7).
+OQU_CONTENT_SECURITY_POLICY = OQU_CONTENT_SECURITY_POLICY.replace(
+    "connect-src 'self'", "connect-src 'self' wss://127.0.0.1:13579"
+)

@@ -62,3 +62,8 @@ if env.bool("OQU_OAUTH_PASSWORD_GRANT", default=True):
     SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W002"]
 else:
     OAUTH2_PROVIDER["COMPLIANT_BCP_RFC9700_PASSWORD_GRANT"] = True
+
+# Electronic signatures: the software signer and its test keys never run in production (G-5.3).
+from oqu.pki.checks import refuse_software_signer  # noqa: E402
+
+OQU_PKI_SOFTWARE_SIGNER_DIR = refuse_software_signer(env("OQU_PKI_SOFTWARE_SIGNER_DIR", default=""))

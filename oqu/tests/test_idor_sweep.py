@@ -118,6 +118,7 @@ def world(org_tree: Any, family: Any, user_with_role: Any) -> World:
     _own(w, *_cabinet_lesson_objects(school_objects, teacher))
     _own(w, employment, enrolment, guardianship, teacher_grant, teacher_user, parent_user)
     _own(w, *w.b_head.grants.all(), w.b_head)
+    _own(w, _pki_verification(head, tree.school_b1))
     _own(w, *ActionRecord.objects.filter(organization=tree.school_b1))
     w.root = f.make_user("sweep-root", is_superuser=True)
 
@@ -131,6 +132,19 @@ def world(org_tree: Any, family: Any, user_with_role: Any) -> World:
         "learner@A1": family.learner_user,
     }
     return w
+
+
+def _pki_verification(head: Any, school: Any) -> Any:
+    """A signature verification recorded for school B1 (an unreadable signature: no CA needed)."""
+    from oqu.pki.services import verify_signature
+
+    return verify_signature(
+        actor=head,
+        content=b"B1",
+        cms=b"not a signature",
+        purpose="document",
+        expected_organization=school,
+    )
 
 
 def _school_objects(head: Any, school: Any, teacher: Any, learner: Any) -> list[Any]:

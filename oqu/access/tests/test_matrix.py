@@ -714,6 +714,16 @@ preschool.group.manage     | region_specialist      | 403 | 403 | 404 | 404
 preschool.group.manage     | region_head            | 403 | 403 | 404 | 404
 preschool.group.manage     | ministry_head          | 403 | 403 | --  | --
 preschool.group.manage     | platform_admin         | ok  | ok  | --  | --
+pki.verification.view      | school_teacher         | 403 | --  | 404 | 404
+pki.verification.view      | school_deputy_director | 403 | --  | 404 | 404
+pki.verification.view      | school_director        | ok  | --  | 404 | 404
+pki.verification.view      | preschool_head         | ok  | --  | 404 | 404
+pki.verification.view      | district_specialist    | ok  | ok  | 404 | 404
+pki.verification.view      | district_head          | ok  | ok  | 404 | 404
+pki.verification.view      | region_specialist      | ok  | ok  | 404 | 404
+pki.verification.view      | region_head            | ok  | ok  | 404 | 404
+pki.verification.view      | ministry_head          | ok  | ok  | --  | --
+pki.verification.view      | platform_admin         | ok  | ok  | --  | --
 """
 
 
