@@ -314,6 +314,12 @@ def group_update(*, actor: Actor, group: AgeGroup, **changes: Any) -> AgeGroup:
 
 
 def _check_move_date(membership: GroupMembership, on: dt.date) -> None:
+    if on > timezone.localdate():
+        raise ValidationError(
+            _("A move is recorded on the day it happens, not ahead."),
+            code="date_in_future",
+            fields={"date": ["future"]},
+        )
     if on < membership.start_date:
         raise ValidationError(
             _("The date is before the child came to the group."),
