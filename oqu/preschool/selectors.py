@@ -114,7 +114,12 @@ def child_memberships(child: Person) -> list[GroupMembership]:
 
 
 def child_statuses(child: Person) -> list[ChildStatus]:
-    return list(ChildStatus.objects.filter(child=child).order_by("until", "kind", "-since"))
+    # open statuses first, then the ended ones, latest ended first
+    return list(
+        ChildStatus.objects.filter(child=child).order_by(
+            F("until").desc(nulls_first=True), "kind", "-since"
+        )
+    )
 
 
 def child_guardians(child: Person) -> list[Guardianship]:

@@ -789,7 +789,16 @@ def medical_set(
 
 # -- the schedule of organized activities (PRE-25.4) ---------------------------------------------
 
-ACTIVITY_FIELDS = ["group_id", "weekday", "starts_at", "ends_at", "title", "area"]
+ACTIVITY_FIELDS = ["group_id", "weekday", "title", "area"]
+
+
+def _activity_snapshot(activity: Activity) -> dict[str, Any]:
+    # times as text: the journal stores JSON
+    return {
+        **journal.snapshot(activity, ACTIVITY_FIELDS),
+        "starts_at": activity.starts_at.isoformat(timespec="minutes"),
+        "ends_at": activity.ends_at.isoformat(timespec="minutes"),
+    }
 
 
 @transaction.atomic
@@ -840,7 +849,7 @@ def activity_add(
         actor=actor,
         action="preschool.activity.add",
         target=activity,
-        after=journal.snapshot(activity, ACTIVITY_FIELDS),
+        after=_activity_snapshot(activity),
     )
     return activity
 
@@ -852,7 +861,7 @@ def activity_remove(*, actor: Actor, activity: Activity) -> None:
         actor=actor,
         action="preschool.activity.remove",
         target=activity,
-        before=journal.snapshot(activity, ACTIVITY_FIELDS),
+        before=_activity_snapshot(activity),
     )
     activity.delete()
 
