@@ -1154,7 +1154,9 @@ def catalogue_add(
 @transaction.atomic
 def catalogue_update(*, actor: Actor, item: CatalogueItem, **changes: Any) -> CatalogueItem:
     """Correct the description of an item or withdraw it (`is_active`); the file stays as sent."""
-    scope.require(actor, CATALOGUE_MANAGE, item.organization, target=item)
+    # the item was found through the catalogue (published above the reader is still read by
+    # them), so a reader who may not change it gets 403, not 404
+    scope.require(actor, CATALOGUE_MANAGE, item.organization, target=item, target_visible=True)
     changes = {k: v for k, v in changes.items() if k in CATALOGUE_FIELDS}
     _check_catalogue(changes)
     before = journal.snapshot(item, CATALOGUE_FIELDS)
