@@ -701,7 +701,9 @@ HEALTH_GROUPS = ("I", "II", "III", "IV", "V")
 
 def _require_medical(actor: Actor, action: str, child: Person) -> tuple[GroupMembership, Any]:
     membership, organization = _child_organization(child)
-    scope.require(actor, action, organization, target=child)
+    # who cannot see the child gets 404; who sees them (a parent) without the capability, 403
+    scope.require_person(actor, CHILD_VIEW, child)
+    scope.require(actor, action, organization, target=child, target_visible=True)
     if action == MEDICAL_VIEW:
         require_group_work(actor, MEDICAL_VIEW, membership.group)
     return membership, organization
