@@ -163,8 +163,12 @@ class DayQuery(Schema):
 
 
 class MonthQuery(Schema):
-    year: int = Field(..., ge=2000, le=2100)
-    month: int = Field(..., ge=1, le=12)
+    year: int | None = Field(None, ge=2000, le=2100, description="The current year by default.")
+    month: int | None = Field(None, ge=1, le=12, description="The current month by default.")
+
+    def resolved(self) -> tuple[int, int]:
+        today = timezone.localdate()
+        return self.year or today.year, self.month or today.month
 
 
 class MonthRowOut(Schema):
@@ -612,7 +616,7 @@ def attendance_mark(request: HttpRequest, group_id: UUID, payload: DayIn) -> Any
 def attendance_month(request: HttpRequest, group_id: UUID, query: Query[MonthQuery]) -> Any:
     """The monthly table: children × days, totals per mark and the days to pay."""
     group = _attendance_group(request, group_id)
-    return _month_out(group, selectors.month_table(group, query.year, query.month))
+    return _month_out(group, selectors.month_table(group, *query.resolved()))
 
 
 @router.get(
@@ -624,9 +628,10 @@ def attendance_month_xlsx(request: HttpRequest, group_id: UUID, query: Query[Mon
     """The monthly table as XLSX, the form handed to accounting (the export is journaled)."""
     who = actor(request)
     group = selectors.group_get(who, group_id)
-    content = services.attendance_export(actor=who, group=group, year=query.year, month=query.month)
+    year, month = query.resolved()
+    content = services.attendance_export(actor=who, group=group, year=year, month=month)
     response = HttpResponse(content, content_type=XLSX)
-    filename = f"attendance-{query.year}-{query.month:02d}.xlsx"
+    filename = f"attendance-{year}-{month:02d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -677,7 +682,7 @@ def child_attendance(request: HttpRequest, child_id: UUID, query: Query[MonthQue
     child = selectors.child_get(who, child_id, services.ATTENDANCE_VIEW)
     return [
         {"date": day, "status": status}
-        for day, status in selectors.child_month(child, query.year, query.month)
+        for day, status in selectors.child_month(child, *query.resolved())
     ]
 
 

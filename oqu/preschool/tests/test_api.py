@@ -70,7 +70,8 @@ def test_pre25_5_api_whole_group_attendance_and_month_xlsx(kg: Any) -> None:
     assert marked.status_code == 200, marked.content
     assert marked.json()["marks"][0]["status"] == "sick"
     month = educator.get(f"{API}/groups/{kg.group.pk}/attendance/month?year=2026&month=10").json()
-    assert month["rows"][0]["totals"]["sick"] == 1 and month["days_to_pay"] == 0
+    assert month["rows"][0]["totals"]["sick"] == 1
+    assert month["days_to_pay"] == 0
     xlsx = educator.get(f"{API}/groups/{kg.group.pk}/attendance/month.xlsx?year=2026&month=10")
     assert xlsx.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
@@ -108,7 +109,8 @@ def test_pre25_11_api_photo_upload_and_the_parents_view(kg: Any) -> None:
     profile = parent.get(f"{API}/children/{kg.child.pk}").json()
     assert [w["id"] for w in profile["works"]] == [work["id"]]
     photo = parent.get(f"{API}/works/{work['id']}/file")
-    assert photo.status_code == 200 and b"".join(photo.streaming_content) == PNG
+    assert photo.status_code == 200
+    assert b"".join(photo.streaming_content) == PNG
     assert _client(kg.other_parent).get(f"{API}/works/{work['id']}/file").status_code == 404
     assert _client(kg.other_parent).get(f"{API}/children/{kg.child.pk}").status_code == 404
     # the parent reads, does not delete
@@ -123,10 +125,15 @@ def test_pre25_1_api_medical_read_is_journaled_and_refused_to_others(kg: Any) ->
         content_type="application/json",
     )
     assert saved.status_code == 200, saved.content
-    assert _client(kg.educator).get(f"{API}/children/{kg.child.pk}/medical").json()["allergies"] == "Цитрус"
+    assert (
+        _client(kg.educator).get(f"{API}/children/{kg.child.pk}/medical").json()["allergies"]
+        == "Цитрус"
+    )
     assert ActionRecord.objects.filter(action="preschool.medical.read").count() == 1
     assert _client(kg.parent).get(f"{API}/children/{kg.child.pk}/medical").status_code == 403
-    assert _client(kg.other_educator).get(f"{API}/children/{kg.child.pk}/medical").status_code == 403
+    assert (
+        _client(kg.other_educator).get(f"{API}/children/{kg.child.pk}/medical").status_code == 403
+    )
     assert _client(kg.foreign_head).get(f"{API}/children/{kg.child.pk}/medical").status_code == 404
     status = head.post(
         f"{API}/children/{kg.child.pk}/statuses",
@@ -134,7 +141,10 @@ def test_pre25_1_api_medical_read_is_journaled_and_refused_to_others(kg: Any) ->
         content_type="application/json",
     )
     assert status.status_code == 201
-    assert _client(kg.parent).get(f"{API}/children/{kg.child.pk}").json()["statuses"][0]["code"] == "large_family"
+    assert (
+        _client(kg.parent).get(f"{API}/children/{kg.child.pk}").json()["statuses"][0]["code"]
+        == "large_family"
+    )
 
 
 def test_pre26_api_catalogue(kg: Any) -> None:
@@ -157,7 +167,9 @@ def test_pre26_api_catalogue(kg: Any) -> None:
     assert educator.get(f"{API}/catalogue/{item_id}/file").status_code == 200
     assert _client(kg.foreign_head).get(f"{API}/catalogue/{item_id}").status_code == 404
     assert (
-        educator.patch(f"{API}/catalogue/{item_id}", {"title": "X"}, content_type="application/json").status_code
+        educator.patch(
+            f"{API}/catalogue/{item_id}", {"title": "X"}, content_type="application/json"
+        ).status_code
         == 403
     )
 
@@ -170,4 +182,5 @@ def test_pre25_3_api_transition_outside_august_is_refused(kg: Any) -> None:
     )
     today = dt.date.today()
     if today.month != 8:
-        assert response.status_code == 400 and response.json()["code"] == "outside_move_window"
+        assert response.status_code == 400
+        assert response.json()["code"] == "outside_move_window"

@@ -25,28 +25,46 @@ DAY = dt.date(2026, 10, 5)
 def test_pre25_4_weekly_grid_without_overlaps(kg: Any) -> None:
     educator = actor_for(kg.educator)
     services.activity_add(
-        actor=educator, group=kg.group, weekday=1, starts_at=dt.time(9), ends_at=dt.time(9, 25),
-        title="Сөйлеуді дамыту", area="Коммуникация",
+        actor=educator,
+        group=kg.group,
+        weekday=1,
+        starts_at=dt.time(9),
+        ends_at=dt.time(9, 25),
+        title="Сөйлеуді дамыту",
+        area="Коммуникация",
     )
     with pytest.raises(Conflict):
         services.activity_add(
-            actor=educator, group=kg.group, weekday=1, starts_at=dt.time(9, 20),
-            ends_at=dt.time(9, 45), title="Музыка",
+            actor=educator,
+            group=kg.group,
+            weekday=1,
+            starts_at=dt.time(9, 20),
+            ends_at=dt.time(9, 45),
+            title="Музыка",
         )
     with pytest.raises(ValidationError):
         services.activity_add(
-            actor=educator, group=kg.group, weekday=6, starts_at=dt.time(9), ends_at=dt.time(10),
+            actor=educator,
+            group=kg.group,
+            weekday=6,
+            starts_at=dt.time(9),
+            ends_at=dt.time(10),
             title="Сенбі",
         )
     grid = dict(selectors.week_grid(kg.group))
-    assert [a.title for a in grid[1]] == ["Сөйлеуді дамыту"] and grid[2] == []
+    assert [a.title for a in grid[1]] == ["Сөйлеуді дамыту"]
+    assert grid[2] == []
 
 
 def test_pre25_10_educator_plans_and_marks_only_their_own_group(kg: Any) -> None:
     educator = actor_for(kg.other_educator)
     with pytest.raises(Forbidden):
         services.activity_add(
-            actor=educator, group=kg.group, weekday=2, starts_at=dt.time(10), ends_at=dt.time(10, 20),
+            actor=educator,
+            group=kg.group,
+            weekday=2,
+            starts_at=dt.time(10),
+            ends_at=dt.time(10, 20),
             title="Сурет",
         )
     with pytest.raises(Forbidden):
@@ -138,11 +156,10 @@ def test_pre25_5_month_table_exported_to_xlsx_and_journaled(kg: Any) -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     child_row = next(r for r in rows if r[2] == kg.child.iin)
-    assert child_row[3:7] == ["+", "+", None, None] and child_row[-1] == 3
+    assert child_row[3:7] == ["+", "+", None, None]
+    assert child_row[-1] == 3
     assert rows[-1][-1] == 5
     assert ActionRecord.objects.filter(action="preschool.attendance.export").count() == 1
     # a parent sees their child's marks, never the group's table
     with pytest.raises(NotFound):
-        services.attendance_export(
-            actor=actor_for(kg.parent), group=kg.group, year=2026, month=10
-        )
+        services.attendance_export(actor=actor_for(kg.parent), group=kg.group, year=2026, month=10)

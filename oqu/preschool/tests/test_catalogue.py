@@ -36,7 +36,11 @@ def test_pre26_methodologist_publishes_educators_read(kg: Any) -> None:
     assert list(selectors.catalogue_list(actor_for(kg.educator))) == [item]
     with pytest.raises(Forbidden):
         services.catalogue_add(
-            actor=actor_for(kg.educator), organization=kg.org, kind="manual", title="X", upload=_file()
+            actor=actor_for(kg.educator),
+            organization=kg.org,
+            kind="manual",
+            title="X",
+            upload=_file(),
         )
     with pytest.raises(NotFound):
         selectors.catalogue_get(actor_for(kg.foreign_head), item.pk)
@@ -44,14 +48,19 @@ def test_pre26_methodologist_publishes_educators_read(kg: Any) -> None:
         selectors.catalogue_get(actor_for(kg.parent), item.pk)
     with pytest.raises(ValidationError):
         services.catalogue_add(
-            actor=actor_for(kg.methodologist), organization=kg.org, kind="manual", title="X",
+            actor=actor_for(kg.methodologist),
+            organization=kg.org,
+            kind="manual",
+            title="X",
             upload=_file("x.pdf", b"<html>"),
         )
     services.catalogue_update(actor=actor_for(kg.methodologist), item=item, is_active=False)
     assert list(selectors.catalogue_list(actor_for(kg.educator))) == []
 
 
-def test_pre26_standard_programs_of_the_ministry_reach_every_kindergarten(kg: Any, org_tree: Any) -> None:
+def test_pre26_standard_programs_of_the_ministry_reach_every_kindergarten(
+    kg: Any, org_tree: Any
+) -> None:
     ministry = f.make_user("ministry")
     f.grant(ministry, "ministry_head", org_tree.republic)
     program = services.catalogue_add(

@@ -37,12 +37,22 @@ def test_pre25_3_group_create_validates_and_journals(kg: Any) -> None:
     assert ActionRecord.objects.filter(action="preschool.group.create", target_id=str(group.pk))
     with pytest.raises(ValidationError) as bad_year:
         services.group_create(
-            actor=head, organization=kg.org, school_year="2026-2028", name="X", kind="senior", capacity=5
+            actor=head,
+            organization=kg.org,
+            school_year="2026-2028",
+            name="X",
+            kind="senior",
+            capacity=5,
         )
     assert bad_year.value.code == "school_year_invalid"
     with pytest.raises(Conflict):
         services.group_create(
-            actor=head, organization=kg.org, school_year="2026-2027", name="Жұлдыз", kind="senior", capacity=5
+            actor=head,
+            organization=kg.org,
+            school_year="2026-2027",
+            name="Жұлдыз",
+            kind="senior",
+            capacity=5,
         )
 
 
@@ -98,7 +108,9 @@ def test_pre25_3_leaving_ends_the_stay_and_the_enrolment(kg: Any) -> None:
 
 def _next_year(kg: Any) -> tuple[Any, Any]:
     senior = make_group(kg.org, "Жұлдыз", kind="senior", school_year="2027-2028")
-    senior_ru = make_group(kg.org, "Звёздочка", kind="senior", school_year="2027-2028", language="ru")
+    senior_ru = make_group(
+        kg.org, "Звёздочка", kind="senior", school_year="2027-2028", language="ru"
+    )
     return senior, senior_ru
 
 
@@ -106,7 +118,10 @@ def test_pre25_3_yearly_move_only_in_august(kg: Any) -> None:
     _next_year(kg)
     with pytest.raises(ValidationError) as refused:
         services.transition_prepare(
-            actor=actor_for(kg.head), organization=kg.org, from_year="2026-2027", on=dt.date(2027, 7, 31)
+            actor=actor_for(kg.head),
+            organization=kg.org,
+            from_year="2026-2027",
+            on=dt.date(2027, 7, 31),
         )
     assert refused.value.code == "outside_move_window"
 

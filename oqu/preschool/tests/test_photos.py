@@ -41,24 +41,34 @@ def test_pre25_11_retention_date_is_the_same_day_next_month_clamped() -> None:
 def test_pre25_11_retention_never_exceeds_one_calendar_month(day: dt.date) -> None:
     kept_until = rules.same_day_next_month(day)
     assert (kept_until.year * 12 + kept_until.month) - (day.year * 12 + day.month) == 1
-    assert kept_until.day == day.day or (kept_until.day < day.day and (kept_until + dt.timedelta(days=1)).day == 1)
+    assert kept_until.day == day.day or (
+        kept_until.day < day.day and (kept_until + dt.timedelta(days=1)).day == 1
+    )
 
 
 def test_pre25_11_files_are_checked_by_content(kg: Any) -> None:
     educator = actor_for(kg.educator)
     with pytest.raises(ValidationError) as renamed:
-        services.work_add(actor=educator, child=kg.child, title="X", upload=_photo("x.png", b"MZ\x90\x00"))
+        services.work_add(
+            actor=educator, child=kg.child, title="X", upload=_photo("x.png", b"MZ\x90\x00")
+        )
     assert renamed.value.code == "file_content"
     with pytest.raises(ValidationError) as not_photo:
-        services.work_add(actor=educator, child=kg.child, title="X", upload=_photo("x.pdf", b"%PDF-1.4 x"))
+        services.work_add(
+            actor=educator, child=kg.child, title="X", upload=_photo("x.pdf", b"%PDF-1.4 x")
+        )
     assert not_photo.value.code == "file_type"
     assert not CreativeWork.objects.exists()
 
 
 def test_pre25_10_photos_by_the_groups_educator_seen_by_the_parent_only(kg: Any) -> None:
     with pytest.raises(Forbidden):
-        services.work_add(actor=actor_for(kg.other_educator), child=kg.child, title="X", upload=_photo())
-    work = services.work_add(actor=actor_for(kg.educator), child=kg.child, title="Күн", upload=_photo())
+        services.work_add(
+            actor=actor_for(kg.other_educator), child=kg.child, title="X", upload=_photo()
+        )
+    work = services.work_add(
+        actor=actor_for(kg.educator), child=kg.child, title="Күн", upload=_photo()
+    )
     assert selectors.work_get(actor_for(kg.parent), work.pk) == work
     with pytest.raises(NotFound):
         selectors.work_get(actor_for(kg.other_parent), work.pk)
@@ -92,13 +102,19 @@ def test_pre25_11_scheduled_job_deletes_file_and_row_on_the_day_with_proof(
         next(j for j in JOBS if j.name == "preschool.purge_creative_works").task_path
     )
     the_day_before = dt.datetime.combine(deleted - dt.timedelta(days=1), dt.time(23, 59), ALMATY)
-    with time_machine.travel(the_day_before, tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert purge.call() == 0
-    assert CreativeWork.objects.filter(pk=work.pk).exists() and storage.exists(stored)
-    with time_machine.travel(dt.datetime.combine(deleted, dt.time(0, 30), ALMATY), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert purge.call() == 1
+    with (
+        time_machine.travel(the_day_before, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert purge.call() == 0
+    assert CreativeWork.objects.filter(pk=work.pk).exists()
+    assert storage.exists(stored)
+    on_the_day = dt.datetime.combine(deleted, dt.time(0, 30), ALMATY)
+    with (
+        time_machine.travel(on_the_day, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert purge.call() == 1
     assert not CreativeWork.objects.filter(pk=work.pk).exists()
     assert not storage.exists(stored)
     proof = ActionRecord.objects.get(action="preschool.photo.purged", target_id=str(work.pk))

@@ -24,10 +24,15 @@ def test_pre25_1_social_and_educational_statuses_from_the_reference_list(kg: Any
     services.status_add(
         actor=head, child=kg.child, kind="educational", code="adaptation", since=dt.date(2026, 9, 1)
     )
-    assert status.label == str(SocialStatus.LARGE_FAMILY.label) and status.organization == kg.org
+    assert status.label == str(SocialStatus.LARGE_FAMILY.label)
+    assert status.organization == kg.org
     with pytest.raises(Conflict):
         services.status_add(
-            actor=head, child=kg.child, kind="social", code="large_family", since=dt.date(2026, 9, 2)
+            actor=head,
+            child=kg.child,
+            kind="social",
+            code="large_family",
+            since=dt.date(2026, 9, 2),
         )
     with pytest.raises(ValidationError) as unknown:
         services.status_add(
@@ -57,7 +62,9 @@ def test_pre25_1_medical_statuses_are_sealed_and_every_read_is_journaled(kg: Any
     )
     record = RestrictedRecord.objects.get(person=kg.child, category="health")
     assert "Жаңғақ".encode() not in bytes(record.payload_sealed)
-    assert services.medical_read(actor=actor_for(kg.educator), child=kg.child)["allergies"] == "Жаңғақ"
+    assert (
+        services.medical_read(actor=actor_for(kg.educator), child=kg.child)["allergies"] == "Жаңғақ"
+    )
     read = ActionRecord.objects.filter(action="preschool.medical.read", target_id=str(kg.child.pk))
     assert read.count() == 1
     # the journal names the fields read, never their values

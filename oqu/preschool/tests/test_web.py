@@ -25,13 +25,20 @@ def _client(user: Any) -> Client:
 def test_pre25_3_head_sees_groups_and_free_places_and_creates_a_group(kg: Any) -> None:
     head = _client(kg.head)
     home = head.get("/preschool/")
-    assert home.status_code == 200 and kg.org.name in home.content.decode()
+    assert home.status_code == 200
+    assert kg.org.name in home.content.decode()
     page = head.get(f"/preschool/org/{kg.org.pk}/?year=2026-2027")
     assert page.status_code == 200
     assert f'data-testid="free-{kg.group.pk}">19<' in page.content.decode()
     created = head.post(
         f"/preschool/org/{kg.org.pk}/groups/add/",
-        {"school_year": "2026-2027", "name": "Жұлдыз", "kind": "senior", "capacity": "25", "language": "kk"},
+        {
+            "school_year": "2026-2027",
+            "name": "Жұлдыз",
+            "kind": "senior",
+            "capacity": "25",
+            "language": "kk",
+        },
     )
     assert created.status_code == 302
     assert "Жұлдыз" in head.get(f"/preschool/org/{kg.org.pk}/?year=2026-2027").content.decode()
@@ -41,17 +48,24 @@ def test_pre25_3_head_sees_groups_and_free_places_and_creates_a_group(kg: Any) -
 def test_pre25_5_educator_marks_the_whole_group_in_one_form(kg: Any) -> None:
     educator = _client(kg.educator)
     page = educator.get(f"/preschool/groups/{kg.group.pk}/?date=2026-10-05")
-    assert page.status_code == 200 and 'data-testid="save-attendance"' in page.content.decode()
+    assert page.status_code == 200
+    assert 'data-testid="save-attendance"' in page.content.decode()
     saved = educator.post(
         f"/preschool/groups/{kg.group.pk}/attendance/",
-        {"date": "2026-10-05", f"status-{kg.child.pk}": "vacation", f"note-{kg.child.pk}": "отпуск"},
+        {
+            "date": "2026-10-05",
+            f"status-{kg.child.pk}": "vacation",
+            f"note-{kg.child.pk}": "отпуск",
+        },
     )
     assert saved.status_code == 302
     assert Attendance.objects.get(child=kg.child).status == "vacation"
     month = educator.get(f"/preschool/groups/{kg.group.pk}/month/?year=2026&month=10")
-    assert month.status_code == 200 and kg.child.last_name_ru in month.content.decode()
+    assert month.status_code == 200
+    assert kg.child.last_name_ru in month.content.decode()
     xlsx = educator.get(f"/preschool/groups/{kg.group.pk}/month.xlsx?year=2026&month=10")
-    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxml")
+    assert xlsx.status_code == 200
+    assert xlsx["Content-Type"].startswith("application/vnd.openxml")
     # the schedule, in the same page
     educator.post(
         f"/preschool/groups/{kg.group.pk}/activities/add/",
@@ -61,11 +75,17 @@ def test_pre25_5_educator_marks_the_whole_group_in_one_form(kg: Any) -> None:
     assert "Жапсыру" in educator.get(f"/preschool/groups/{kg.group.pk}/").content.decode()
     # another group's educator sees the page but has no form, and a forged post is refused
     other = _client(kg.other_educator)
-    assert 'data-testid="save-attendance"' not in other.get(f"/preschool/groups/{kg.group.pk}/").content.decode()
-    assert other.post(
-        f"/preschool/groups/{kg.group.pk}/attendance/",
-        {"date": "2026-10-06", f"status-{kg.child.pk}": "present"},
-    ).status_code == 403
+    assert (
+        'data-testid="save-attendance"'
+        not in other.get(f"/preschool/groups/{kg.group.pk}/").content.decode()
+    )
+    assert (
+        other.post(
+            f"/preschool/groups/{kg.group.pk}/attendance/",
+            {"date": "2026-10-06", f"status-{kg.child.pk}": "present"},
+        ).status_code
+        == 403
+    )
 
 
 def test_pre25_11_parent_sees_the_childs_photos_another_parent_does_not(kg: Any) -> None:
@@ -77,9 +97,11 @@ def test_pre25_11_parent_sees_the_childs_photos_another_parent_does_not(kg: Any)
     work = CreativeWork.objects.get(child=kg.child)
     parent = _client(kg.parent)
     home = parent.get("/preschool/")
-    assert home.status_code == 200 and 'data-testid="my-children"' in home.content.decode()
+    assert home.status_code == 200
+    assert 'data-testid="my-children"' in home.content.decode()
     profile = parent.get(f"/preschool/children/{kg.child.pk}/")
-    assert profile.status_code == 200 and "Гүлдер" in profile.content.decode()
+    assert profile.status_code == 200
+    assert "Гүлдер" in profile.content.decode()
     assert 'data-testid="show-medical"' not in profile.content.decode()
     assert parent.get(f"/preschool/works/{work.pk}/").status_code == 200
     other = _client(kg.other_parent)
@@ -109,7 +131,8 @@ def test_pre25_1_medical_statuses_open_on_request_and_the_read_is_journaled(kg: 
 def test_pre26_catalogue_page_publish_and_read(kg: Any) -> None:
     methodologist = _client(kg.methodologist)
     page = methodologist.get("/preschool/catalogue/")
-    assert page.status_code == 200 and 'name="organization"' in page.content.decode()
+    assert page.status_code == 200
+    assert 'name="organization"' in page.content.decode()
     methodologist.post(
         "/preschool/catalogue/add/",
         {
@@ -122,5 +145,6 @@ def test_pre26_catalogue_page_publish_and_read(kg: Any) -> None:
     )
     item = CatalogueItem.objects.get()
     educator_page = _client(kg.educator).get("/preschool/catalogue/").content.decode()
-    assert "Ойындар жинағы" in educator_page and 'name="organization"' not in educator_page
+    assert "Ойындар жинағы" in educator_page
+    assert 'name="organization"' not in educator_page
     assert _client(kg.educator).get(f"/preschool/catalogue/{item.pk}/").status_code == 200
