@@ -148,3 +148,40 @@ def test_pre26_catalogue_page_publish_and_read(kg: Any) -> None:
     assert "Ойындар жинағы" in educator_page
     assert 'name="organization"' not in educator_page
     assert _client(kg.educator).get(f"/preschool/catalogue/{item.pk}/").status_code == 200
+
+
+def test_pre25_3_yearly_move_through_the_pages_in_august(kg: Any) -> None:
+    import datetime as dt
+
+    import time_machine
+
+    from oqu.preschool.models import AgeGroup, TransitionBatch
+
+    senior = AgeGroup.objects.create(
+        organization=kg.org, school_year="2027-2028", name="Жұлдыз", kind="senior", capacity=20
+    )
+    other = AgeGroup.objects.create(
+        organization=kg.org, school_year="2027-2028", name="Ақбота", kind="senior", capacity=20
+    )
+    with time_machine.travel(dt.datetime(2027, 8, 10, 10, 0, tzinfo=dt.UTC), tick=False):
+        head = _client(kg.head)
+        page = head.get(f"/preschool/org/{kg.org.pk}/?year=2026-2027").content.decode()
+        assert 'data-testid="prepare-move"' in page
+        prepared = head.post(
+            f"/preschool/org/{kg.org.pk}/moves/prepare/", {"from_year": "2026-2027"}
+        )
+        batch = TransitionBatch.objects.get()
+        assert prepared["Location"].endswith(f"/preschool/moves/{batch.pk}/")
+        line = batch.lines.get(child=kg.child)
+        row = head.post(
+            f"/preschool/move-lines/{line.pk}/", {"to_group": str(other.pk)}, HTTP_HX_REQUEST="true"
+        )
+        assert f'value="{other.pk}" selected' in row.content.decode()
+        assert "<html" not in row.content.decode()
+        head.post(f"/preschool/moves/{batch.pk}/apply/")
+    batch.refresh_from_db()
+    assert batch.status == "applied"
+    from oqu.preschool import services
+
+    assert services.current_membership(kg.child).group == other
+    assert services.current_membership(kg.sibling_group_child).group in (senior, other)
