@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from oqu.access import scope
-from oqu.kernel.errors import DomainError, ValidationError
+from oqu.kernel.errors import DomainError, NotFound, ValidationError
 from oqu.orgs.models import Unit
 from oqu.orgs.selectors import unit_get
 from oqu.people.models import Employment, Guardianship
@@ -165,9 +165,9 @@ def organization(request: HttpRequest, unit_id: UUID) -> HttpResponse:
     groups = list(selectors.group_list(actor).filter(organization=unit))
     years = sorted({g.school_year for g in groups}, reverse=True)
     current = rules.school_year_of(timezone.localdate())
-    year = request.GET.get("year") or (
-        current if current in years else (years[0] if years else current)
-    )
+    year = request.GET.get("year", "")
+    if not services.YEAR_PATTERN.match(year):
+        year = current if current in years or not years else years[0]
     batches = list(
         selectors.batch_list(actor).filter(organization=unit).order_by("-created_at")[:10]
     )
@@ -177,7 +177,7 @@ def organization(request: HttpRequest, unit_id: UUID) -> HttpResponse:
         "groups": [g for g in groups if g.school_year == year],
         "years": years,
         "year": year,
-        "next_year": rules.next_school_year(year) if len(year) == 9 else "",
+        "next_year": rules.next_school_year(year),
         "kinds": AgeGroupKind.choices,
         "staff": _staff(unit),
         "batches": batches,
@@ -388,12 +388,20 @@ def enrol(request: HttpRequest, group_id: UUID) -> HttpResponse:
     grp = selectors.group_get(actor, group_id)
 
     def change() -> None:
-        child = person_to_relate(
-            actor,
-            services.GROUP_MANAGE,
-            unit=grp.organization,
-            iin=request.POST.get("iin", "").strip(),
-        )
+        scope.require(actor, services.GROUP_MANAGE, grp.organization, target=grp)
+        try:
+            child = person_to_relate(
+                actor,
+                services.GROUP_MANAGE,
+                unit=grp.organization,
+                iin=request.POST.get("iin", "").strip(),
+            )
+        except NotFound:
+            raise ValidationError(
+                _("No person with this IIN is registered: register the child first."),
+                code="person_not_found",
+                fields={"iin": ["not_found"]},
+            ) from None
         services.child_enrol(actor=actor, group=grp, child=child, on=_date(request))
 
     return _apply(request, change, _("The child has been enrolled."), _group_back(grp))
