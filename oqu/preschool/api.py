@@ -26,6 +26,10 @@ from .models import AgeGroup, GroupMembership
 
 router = Router(tags=["preschool"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FILE_RESPONSE = {
+    "description": "The file, sent only after the access check.",
+    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+}
 AttendanceMark = Literal["present", "sick", "vacation", "other", "absent"]
 
 
@@ -40,7 +44,7 @@ def _name(person: Any) -> str:
 # -- schemas ---------------------------------------------------------------------------------
 
 
-class GroupIn(Schema):
+class AgeGroupIn(Schema):
     organization_id: UUID
     school_year: str = Field(..., examples=["2026-2027"])
     name: str = Field(..., min_length=1, max_length=100)
@@ -50,7 +54,7 @@ class GroupIn(Schema):
     educator_id: UUID | None = None
 
 
-class GroupPatch(Schema):
+class AgeGroupPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=100)
     capacity: int | None = Field(None, ge=1, le=60)
     language: str | None = Field(None, max_length=2)
@@ -58,7 +62,7 @@ class GroupPatch(Schema):
     is_active: bool | None = None
 
 
-class GroupOut(Schema):
+class AgeGroupOut(Schema):
     id: UUID
     organization_id: UUID
     school_year: str
@@ -72,7 +76,7 @@ class GroupOut(Schema):
     is_active: bool
 
 
-class MemberOut(Schema):
+class GroupMemberOut(Schema):
     id: UUID
     child_id: UUID
     child_name: str
@@ -84,28 +88,28 @@ class MemberOut(Schema):
         return _name(obj.child)
 
 
-class GroupDetailOut(GroupOut):
-    members: list[MemberOut]
+class AgeGroupDetailOut(AgeGroupOut):
+    members: list[GroupMemberOut]
 
 
-class EnrolIn(Schema):
+class PreschoolEnrolIn(Schema):
     person_id: UUID | None = None
     iin: str | None = Field(None, min_length=12, max_length=12, pattern=r"^[0-9]{12}$")
     date: dt.date
 
 
-class MoveIn(Schema):
+class GroupMoveIn(Schema):
     to_group_id: UUID
     date: dt.date
     reason: str = Field("", max_length=200)
 
 
-class LeaveIn(Schema):
+class GroupLeaveIn(Schema):
     date: dt.date
     reason: str = Field(..., min_length=1, max_length=200)
 
 
-class MembershipOut(Schema):
+class GroupStayOut(Schema):
     id: UUID
     group_id: UUID
     child_id: UUID
@@ -116,7 +120,7 @@ class MembershipOut(Schema):
     end_reason: str
 
 
-class ActivityIn(Schema):
+class GroupActivityIn(Schema):
     weekday: int = Field(..., ge=1, le=5, description="1 = Monday … 5 = Friday.")
     starts_at: dt.time
     ends_at: dt.time
@@ -124,7 +128,7 @@ class ActivityIn(Schema):
     area: str = Field("", max_length=100)
 
 
-class ActivityOut(Schema):
+class GroupActivityOut(Schema):
     id: UUID
     group_id: UUID
     weekday: int
@@ -134,35 +138,35 @@ class ActivityOut(Schema):
     area: str
 
 
-class MarkIn(Schema):
+class DayMarkIn(Schema):
     child_id: UUID
     status: AttendanceMark
     note: str = Field("", max_length=200)
 
 
-class DayIn(Schema):
+class AttendanceDayIn(Schema):
     date: dt.date
-    marks: list[MarkIn] = Field(..., max_length=100)
+    marks: list[DayMarkIn] = Field(..., max_length=100)
 
 
-class DayMarkOut(Schema):
+class AttendanceMarkOut(Schema):
     child_id: UUID
     child_name: str
     status: str | None
     note: str
 
 
-class DayOut(Schema):
+class GroupDayOut(Schema):
     group_id: UUID
     date: dt.date
-    marks: list[DayMarkOut]
+    marks: list[AttendanceMarkOut]
 
 
-class DayQuery(Schema):
+class AttendanceDayQuery(Schema):
     date: dt.date | None = None
 
 
-class MonthQuery(Schema):
+class AttendanceMonthQuery(Schema):
     year: int | None = Field(None, ge=2000, le=2100, description="The current year by default.")
     month: int | None = Field(None, ge=1, le=12, description="The current month by default.")
 
@@ -171,7 +175,7 @@ class MonthQuery(Schema):
         return self.year or today.year, self.month or today.month
 
 
-class MonthRowOut(Schema):
+class AttendanceMonthRowOut(Schema):
     child_id: UUID
     child_name: str
     days: list[str | None]
@@ -179,25 +183,25 @@ class MonthRowOut(Schema):
     days_to_pay: int
 
 
-class MonthOut(Schema):
+class AttendanceMonthOut(Schema):
     group_id: UUID
     year: int
     month: int
     working_days: int
     paid_statuses: list[str]
-    rows: list[MonthRowOut]
+    rows: list[AttendanceMonthRowOut]
     totals: dict[str, int]
     days_to_pay: int
 
 
-class StatusIn(Schema):
+class ChildStatusIn(Schema):
     kind: Literal["social", "educational"]
     code: str = Field(..., max_length=30)
     since: dt.date
     note: str = Field("", max_length=300)
 
 
-class StatusOut(Schema):
+class ChildStatusOut(Schema):
     id: UUID
     kind: str
     code: str
@@ -207,17 +211,17 @@ class StatusOut(Schema):
     until: dt.date | None
 
 
-class CloseIn(Schema):
+class StatusCloseIn(Schema):
     date: dt.date
 
 
-class GuardianOut(Schema):
+class ChildGuardianOut(Schema):
     person_id: UUID
     name: str
     kind: str
 
 
-class WorkOut(Schema):
+class CreativeWorkOut(Schema):
     id: UUID
     child_id: UUID
     title: str
@@ -228,34 +232,34 @@ class WorkOut(Schema):
     delete_on: dt.date = Field(..., description="Deleted automatically on this day (PRE-25.11).")
 
 
-class ChildOut(Schema):
+class ChildProfileOut(Schema):
     id: UUID
     name: str
     birth_date: dt.date
-    group: MembershipOut | None
-    statuses: list[StatusOut]
-    guardians: list[GuardianOut]
-    works: list[WorkOut]
+    group: GroupStayOut | None
+    statuses: list[ChildStatusOut]
+    guardians: list[ChildGuardianOut]
+    works: list[CreativeWorkOut]
 
 
-class MedicalIn(Schema):
+class ChildMedicalIn(Schema):
     health_group: Literal["I", "II", "III", "IV", "V"]
     allergies: str = Field("", max_length=2000)
     restrictions: str = Field("", max_length=2000)
 
 
-class MedicalOut(Schema):
+class ChildMedicalOut(Schema):
     health_group: str
     allergies: str
     restrictions: str
 
 
-class ChildDayOut(Schema):
+class ChildAttendanceOut(Schema):
     date: dt.date
     status: str | None
 
 
-class CatalogueOut(Schema):
+class CatalogueItemOut(Schema):
     id: UUID
     organization_id: UUID
     kind: str
@@ -271,7 +275,7 @@ class CatalogueOut(Schema):
     is_active: bool
 
 
-class CatalogueForm(Schema):
+class CatalogueIn(Schema):
     organization_id: UUID
     kind: Literal[
         "standard_program",
@@ -289,28 +293,28 @@ class CatalogueForm(Schema):
     description: str = Field("", max_length=5000)
 
 
-class CataloguePatch(Schema):
+class CatalogueItemPatch(Schema):
     title: str | None = Field(None, min_length=1, max_length=250)
     authors: str | None = Field(None, max_length=250)
     description: str | None = Field(None, max_length=5000)
     is_active: bool | None = None
 
 
-class CatalogueFilter(Schema):
+class CatalogueItemFilter(Schema):
     kind: str = ""
 
 
-class GroupFilter(Schema):
+class AgeGroupFilter(Schema):
     organization: UUID | None = None
     school_year: str | None = None
 
 
-class TransitionIn(Schema):
+class TransitionPrepareIn(Schema):
     organization_id: UUID
     from_year: str = Field(..., examples=["2026-2027"])
 
 
-class LineOut(Schema):
+class TransitionLineOut(Schema):
     id: UUID
     child_id: UUID
     child_name: str
@@ -326,7 +330,7 @@ class LineOut(Schema):
         return obj.membership.group_id
 
 
-class BatchOut(Schema):
+class TransitionOut(Schema):
     id: UUID
     organization_id: UUID
     from_year: str
@@ -334,10 +338,10 @@ class BatchOut(Schema):
     status: str
     move_date: dt.date
     applied_at: dt.datetime | None
-    lines: list[LineOut]
+    lines: list[TransitionLineOut]
 
 
-class LinePatch(Schema):
+class TransitionLinePatch(Schema):
     to_group_id: UUID | None
 
 
@@ -416,8 +420,8 @@ def _child_out(child: Any) -> dict[str, Any]:
 # -- groups and children in them (PRE-25.3) ------------------------------------------------------
 
 
-@router.get("/preschool/groups", response={200: page_of(GroupOut), **LIST_ERRORS})
-def group_list(request: HttpRequest, filters: Query[GroupFilter], page: Query[PageQuery]) -> Any:
+@router.get("/preschool/groups", response={200: page_of(AgeGroupOut), **LIST_ERRORS})
+def group_list(request: HttpRequest, filters: Query[AgeGroupFilter], page: Query[PageQuery]) -> Any:
     """Age groups with the norm, the children in them and the free places, computed live."""
     who = actor(request)
     qs = selectors.group_list(who, school_year=filters.school_year)
@@ -426,8 +430,8 @@ def group_list(request: HttpRequest, filters: Query[GroupFilter], page: Query[Pa
     return paginate(qs, cursor=page.cursor, limit=page.limit, serialize=_group_out)
 
 
-@router.post("/preschool/groups", response={201: GroupOut, **WRITE_ERRORS})
-def group_create(request: HttpRequest, payload: GroupIn) -> Any:
+@router.post("/preschool/groups", response={201: AgeGroupOut, **WRITE_ERRORS})
+def group_create(request: HttpRequest, payload: AgeGroupIn) -> Any:
     who = actor(request)
     organization = unit_get(who, payload.organization_id)
     group = services.group_create(
@@ -443,14 +447,14 @@ def group_create(request: HttpRequest, payload: GroupIn) -> Any:
     return 201, _group_out(selectors.group_get(who, group.pk))
 
 
-@router.get("/preschool/groups/{group_id}", response={200: GroupDetailOut, **READ_ERRORS})
+@router.get("/preschool/groups/{group_id}", response={200: AgeGroupDetailOut, **READ_ERRORS})
 def group_get(request: HttpRequest, group_id: UUID) -> Any:
     """The group with its children now."""
     return _group_detail(request, group_id)
 
 
-@router.patch("/preschool/groups/{group_id}", response={200: GroupOut, **WRITE_ERRORS})
-def group_update(request: HttpRequest, group_id: UUID, payload: GroupPatch) -> Any:
+@router.patch("/preschool/groups/{group_id}", response={200: AgeGroupOut, **WRITE_ERRORS})
+def group_update(request: HttpRequest, group_id: UUID, payload: AgeGroupPatch) -> Any:
     who = actor(request)
     group = selectors.group_get(who, group_id)
     changes = payload.model_dump(exclude_unset=True)
@@ -460,8 +464,8 @@ def group_update(request: HttpRequest, group_id: UUID, payload: GroupPatch) -> A
     return _group_out(selectors.group_get(who, group_id))
 
 
-@router.post("/preschool/groups/{group_id}/children", response={201: MembershipOut, **WRITE_ERRORS})
-def child_enrol(request: HttpRequest, group_id: UUID, payload: EnrolIn) -> Any:
+@router.post("/preschool/groups/{group_id}/children", response={201: GroupStayOut, **WRITE_ERRORS})
+def child_enrol(request: HttpRequest, group_id: UUID, payload: PreschoolEnrolIn) -> Any:
     """Enrol a child into the group (within the norm; one group at a time)."""
     who = actor(request)
     group = selectors.group_get(who, group_id)
@@ -478,9 +482,9 @@ def child_enrol(request: HttpRequest, group_id: UUID, payload: EnrolIn) -> Any:
 
 
 @router.post(
-    "/preschool/memberships/{membership_id}/move", response={201: MembershipOut, **WRITE_ERRORS}
+    "/preschool/memberships/{membership_id}/move", response={201: GroupStayOut, **WRITE_ERRORS}
 )
-def child_move(request: HttpRequest, membership_id: UUID, payload: MoveIn) -> Any:
+def child_move(request: HttpRequest, membership_id: UUID, payload: GroupMoveIn) -> Any:
     who = actor(request)
     membership = selectors.membership_get(who, membership_id)
     to_group = selectors.group_get(who, payload.to_group_id)
@@ -490,9 +494,9 @@ def child_move(request: HttpRequest, membership_id: UUID, payload: MoveIn) -> An
 
 
 @router.post(
-    "/preschool/memberships/{membership_id}/leave", response={200: MembershipOut, **WRITE_ERRORS}
+    "/preschool/memberships/{membership_id}/leave", response={200: GroupStayOut, **WRITE_ERRORS}
 )
-def child_leave(request: HttpRequest, membership_id: UUID, payload: LeaveIn) -> Any:
+def child_leave(request: HttpRequest, membership_id: UUID, payload: GroupLeaveIn) -> Any:
     who = actor(request)
     membership: GroupMembership = selectors.membership_get(who, membership_id)
     return services.child_leave(
@@ -503,8 +507,8 @@ def child_leave(request: HttpRequest, membership_id: UUID, payload: LeaveIn) -> 
 # -- the yearly move ------------------------------------------------------------------------------
 
 
-@router.post("/preschool/transitions", response={201: BatchOut, **WRITE_ERRORS})
-def transition_prepare(request: HttpRequest, payload: TransitionIn) -> Any:
+@router.post("/preschool/transitions", response={201: TransitionOut, **WRITE_ERRORS})
+def transition_prepare(request: HttpRequest, payload: TransitionPrepareIn) -> Any:
     """Prepare the August move of the year's children to next year's groups, for review."""
     who = actor(request)
     organization = unit_get(who, payload.organization_id)
@@ -514,20 +518,24 @@ def transition_prepare(request: HttpRequest, payload: TransitionIn) -> Any:
     return 201, _batch_out(batch)
 
 
-@router.get("/preschool/transitions/{batch_id}", response={200: BatchOut, **READ_ERRORS})
+@router.get("/preschool/transitions/{batch_id}", response={200: TransitionOut, **READ_ERRORS})
 def transition_get(request: HttpRequest, batch_id: UUID) -> Any:
     return _batch_out(selectors.batch_get(actor(request), batch_id))
 
 
-@router.patch("/preschool/transition-lines/{line_id}", response={200: LineOut, **WRITE_ERRORS})
-def transition_line_set(request: HttpRequest, line_id: UUID, payload: LinePatch) -> Any:
+@router.patch(
+    "/preschool/transition-lines/{line_id}", response={200: TransitionLineOut, **WRITE_ERRORS}
+)
+def transition_line_set(request: HttpRequest, line_id: UUID, payload: TransitionLinePatch) -> Any:
     who = actor(request)
     line = selectors.line_get(who, line_id)
     to_group = selectors.group_get(who, payload.to_group_id) if payload.to_group_id else None
     return services.transition_line_set(actor=who, line=line, to_group=to_group)
 
 
-@router.post("/preschool/transitions/{batch_id}/apply", response={200: BatchOut, **WRITE_ERRORS})
+@router.post(
+    "/preschool/transitions/{batch_id}/apply", response={200: TransitionOut, **WRITE_ERRORS}
+)
 def transition_apply(request: HttpRequest, batch_id: UUID) -> Any:
     """Apply the reviewed move in one transaction (1–31 August)."""
     who = actor(request)
@@ -539,15 +547,17 @@ def transition_apply(request: HttpRequest, batch_id: UUID) -> Any:
 
 
 @router.get(
-    "/preschool/groups/{group_id}/activities", response={200: list[ActivityOut], **READ_ERRORS}
+    "/preschool/groups/{group_id}/activities", response={200: list[GroupActivityOut], **READ_ERRORS}
 )
 def activity_list(request: HttpRequest, group_id: UUID) -> Any:
     """The weekly grid of organized activities, by weekday and time."""
     return selectors.activities(selectors.group_get(actor(request), group_id))
 
 
-@router.post("/preschool/groups/{group_id}/activities", response={201: ActivityOut, **WRITE_ERRORS})
-def activity_add(request: HttpRequest, group_id: UUID, payload: ActivityIn) -> Any:
+@router.post(
+    "/preschool/groups/{group_id}/activities", response={201: GroupActivityOut, **WRITE_ERRORS}
+)
+def activity_add(request: HttpRequest, group_id: UUID, payload: GroupActivityIn) -> Any:
     who = actor(request)
     group = selectors.group_get(who, group_id)
     return 201, services.activity_add(actor=who, group=group, **payload.model_dump())
@@ -589,15 +599,15 @@ def _attendance_group(request: HttpRequest, group_id: UUID) -> AgeGroup:
     return group
 
 
-@router.get("/preschool/groups/{group_id}/attendance", response={200: DayOut, **READ_ERRORS})
-def attendance_day(request: HttpRequest, group_id: UUID, query: Query[DayQuery]) -> Any:
+@router.get("/preschool/groups/{group_id}/attendance", response={200: GroupDayOut, **READ_ERRORS})
+def attendance_day(request: HttpRequest, group_id: UUID, query: Query[AttendanceDayQuery]) -> Any:
     """The day's marks of every child of the group (today by default)."""
     group = _attendance_group(request, group_id)
     return _day_out(group, query.date or timezone.localdate())
 
 
-@router.put("/preschool/groups/{group_id}/attendance", response={200: DayOut, **WRITE_ERRORS})
-def attendance_mark(request: HttpRequest, group_id: UUID, payload: DayIn) -> Any:
+@router.put("/preschool/groups/{group_id}/attendance", response={200: GroupDayOut, **WRITE_ERRORS})
+def attendance_mark(request: HttpRequest, group_id: UUID, payload: AttendanceDayIn) -> Any:
     """Mark the whole group for a day in one action (every child, one mark each)."""
     who = actor(request)
     group = selectors.group_get(who, group_id)
@@ -611,9 +621,12 @@ def attendance_mark(request: HttpRequest, group_id: UUID, payload: DayIn) -> Any
 
 
 @router.get(
-    "/preschool/groups/{group_id}/attendance/month", response={200: MonthOut, **READ_ERRORS}
+    "/preschool/groups/{group_id}/attendance/month",
+    response={200: AttendanceMonthOut, **READ_ERRORS},
 )
-def attendance_month(request: HttpRequest, group_id: UUID, query: Query[MonthQuery]) -> Any:
+def attendance_month(
+    request: HttpRequest, group_id: UUID, query: Query[AttendanceMonthQuery]
+) -> Any:
     """The monthly table: children × days, totals per mark and the days to pay."""
     group = _attendance_group(request, group_id)
     return _month_out(group, selectors.month_table(group, *query.resolved()))
@@ -622,9 +635,13 @@ def attendance_month(request: HttpRequest, group_id: UUID, query: Query[MonthQue
 @router.get(
     "/preschool/groups/{group_id}/attendance/month.xlsx",
     response={200: None, **READ_ERRORS},
-    openapi_extra={"responses": {200: {"content": {XLSX: {}}}}},
+    openapi_extra={
+        "responses": {"200": {"description": "The XLSX workbook.", "content": {XLSX: {}}}}
+    },
 )
-def attendance_month_xlsx(request: HttpRequest, group_id: UUID, query: Query[MonthQuery]) -> Any:
+def attendance_month_xlsx(
+    request: HttpRequest, group_id: UUID, query: Query[AttendanceMonthQuery]
+) -> Any:
     """The monthly table as XLSX, the form handed to accounting (the export is journaled)."""
     who = actor(request)
     group = selectors.group_get(who, group_id)
@@ -639,44 +656,55 @@ def attendance_month_xlsx(request: HttpRequest, group_id: UUID, query: Query[Mon
 # -- the child's profile (PRE-25.1, PRE-25.11) -----------------------------------------------------
 
 
-@router.get("/preschool/children/{child_id}", response={200: ChildOut, **READ_ERRORS})
+@router.get("/preschool/children/{child_id}", response={200: ChildProfileOut, **READ_ERRORS})
 def child_get(request: HttpRequest, child_id: UUID) -> Any:
     """The child's profile: group, social and educational statuses, guardians, photos."""
     return _child_out(selectors.child_get(actor(request), child_id))
 
 
-@router.post("/preschool/children/{child_id}/statuses", response={201: StatusOut, **WRITE_ERRORS})
-def status_add(request: HttpRequest, child_id: UUID, payload: StatusIn) -> Any:
+@router.post(
+    "/preschool/children/{child_id}/statuses", response={201: ChildStatusOut, **WRITE_ERRORS}
+)
+def status_add(request: HttpRequest, child_id: UUID, payload: ChildStatusIn) -> Any:
     who = actor(request)
     child = selectors.child_get(who, child_id)
     return 201, services.status_add(actor=who, child=child, **payload.model_dump())
 
 
-@router.post("/preschool/statuses/{status_id}/close", response={200: StatusOut, **WRITE_ERRORS})
-def status_close(request: HttpRequest, status_id: UUID, payload: CloseIn) -> Any:
+@router.post(
+    "/preschool/statuses/{status_id}/close", response={200: ChildStatusOut, **WRITE_ERRORS}
+)
+def status_close(request: HttpRequest, status_id: UUID, payload: StatusCloseIn) -> Any:
     who = actor(request)
     status = selectors.status_get(who, status_id)
     return services.status_close(actor=who, status=status, on=payload.date)
 
 
-@router.get("/preschool/children/{child_id}/medical", response={200: MedicalOut, **READ_ERRORS})
+@router.get(
+    "/preschool/children/{child_id}/medical", response={200: ChildMedicalOut, **READ_ERRORS}
+)
 def medical_get(request: HttpRequest, child_id: UUID) -> Any:
     """Medical statuses (restricted personal data): every read is journaled."""
     who = actor(request)
     return services.medical_read(actor=who, child=selectors.child_get(who, child_id))
 
 
-@router.put("/preschool/children/{child_id}/medical", response={200: MedicalOut, **WRITE_ERRORS})
-def medical_set(request: HttpRequest, child_id: UUID, payload: MedicalIn) -> Any:
+@router.put(
+    "/preschool/children/{child_id}/medical", response={200: ChildMedicalOut, **WRITE_ERRORS}
+)
+def medical_set(request: HttpRequest, child_id: UUID, payload: ChildMedicalIn) -> Any:
     who = actor(request)
     child = selectors.child_get(who, child_id)
     return services.medical_set(actor=who, child=child, **payload.model_dump())
 
 
 @router.get(
-    "/preschool/children/{child_id}/attendance", response={200: list[ChildDayOut], **READ_ERRORS}
+    "/preschool/children/{child_id}/attendance",
+    response={200: list[ChildAttendanceOut], **READ_ERRORS},
 )
-def child_attendance(request: HttpRequest, child_id: UUID, query: Query[MonthQuery]) -> Any:
+def child_attendance(
+    request: HttpRequest, child_id: UUID, query: Query[AttendanceMonthQuery]
+) -> Any:
     """The child's marks on each day of the month (for the parent)."""
     who = actor(request)
     child = selectors.child_get(who, child_id, services.ATTENDANCE_VIEW)
@@ -686,7 +714,9 @@ def child_attendance(request: HttpRequest, child_id: UUID, query: Query[MonthQue
     ]
 
 
-@router.post("/preschool/children/{child_id}/works", response={201: WorkOut, **WRITE_ERRORS})
+@router.post(
+    "/preschool/children/{child_id}/works", response={201: CreativeWorkOut, **WRITE_ERRORS}
+)
 def work_add(
     request: HttpRequest, child_id: UUID, title: Form[str], file: File[UploadedFile]
 ) -> Any:
@@ -696,7 +726,11 @@ def work_add(
     return 201, services.work_add(actor=who, child=child, title=title, upload=file)
 
 
-@router.get("/preschool/works/{work_id}/file", response={200: None, **READ_ERRORS})
+@router.get(
+    "/preschool/works/{work_id}/file",
+    response={200: None, **READ_ERRORS},
+    openapi_extra={"responses": {"200": FILE_RESPONSE}},
+)
 def work_file(request: HttpRequest, work_id: UUID) -> Any:
     return file_response(selectors.work_get(actor(request), work_id), inline=True)
 
@@ -711,18 +745,18 @@ def work_remove(request: HttpRequest, work_id: UUID) -> Any:
 # -- the catalogue (PRE-26) ------------------------------------------------------------------------
 
 
-@router.get("/preschool/catalogue", response={200: page_of(CatalogueOut), **LIST_ERRORS})
+@router.get("/preschool/catalogue", response={200: page_of(CatalogueItemOut), **LIST_ERRORS})
 def catalogue_list(
-    request: HttpRequest, filters: Query[CatalogueFilter], page: Query[PageQuery]
+    request: HttpRequest, filters: Query[CatalogueItemFilter], page: Query[PageQuery]
 ) -> Any:
     """Programs, curricula and methodological materials published for the caller's units."""
     qs = selectors.catalogue_list(actor(request), kind=filters.kind)
     return paginate(qs, cursor=page.cursor, limit=page.limit)
 
 
-@router.post("/preschool/catalogue", response={201: CatalogueOut, **WRITE_ERRORS})
+@router.post("/preschool/catalogue", response={201: CatalogueItemOut, **WRITE_ERRORS})
 def catalogue_add(
-    request: HttpRequest, payload: Form[CatalogueForm], file: File[UploadedFile]
+    request: HttpRequest, payload: Form[CatalogueIn], file: File[UploadedFile]
 ) -> Any:
     who = actor(request)
     organization = unit_get(who, payload.organization_id)
@@ -730,18 +764,22 @@ def catalogue_add(
     return 201, services.catalogue_add(actor=who, organization=organization, upload=file, **data)
 
 
-@router.get("/preschool/catalogue/{item_id}", response={200: CatalogueOut, **READ_ERRORS})
+@router.get("/preschool/catalogue/{item_id}", response={200: CatalogueItemOut, **READ_ERRORS})
 def catalogue_get(request: HttpRequest, item_id: UUID) -> Any:
     return selectors.catalogue_get(actor(request), item_id)
 
 
-@router.patch("/preschool/catalogue/{item_id}", response={200: CatalogueOut, **WRITE_ERRORS})
-def catalogue_update(request: HttpRequest, item_id: UUID, payload: CataloguePatch) -> Any:
+@router.patch("/preschool/catalogue/{item_id}", response={200: CatalogueItemOut, **WRITE_ERRORS})
+def catalogue_update(request: HttpRequest, item_id: UUID, payload: CatalogueItemPatch) -> Any:
     who = actor(request)
     item = selectors.catalogue_get(who, item_id)
     return services.catalogue_update(actor=who, item=item, **payload.model_dump(exclude_unset=True))
 
 
-@router.get("/preschool/catalogue/{item_id}/file", response={200: None, **READ_ERRORS})
+@router.get(
+    "/preschool/catalogue/{item_id}/file",
+    response={200: None, **READ_ERRORS},
+    openapi_extra={"responses": {"200": FILE_RESPONSE}},
+)
 def catalogue_file(request: HttpRequest, item_id: UUID) -> Any:
     return file_response(selectors.catalogue_get(actor(request), item_id))
