@@ -713,6 +713,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "kind": kind,
         "age_groups": AgeGroupKind.choices,
         "publish_units": own_units,
+        "manageable": {
+            i.pk for i in items if actor.can_at(services.CATALOGUE_MANAGE, i.organization.path)
+        },
     }
     return render(request, "preschool/catalogue.html", context)
 

@@ -144,10 +144,17 @@ def test_pre26_catalogue_page_publish_and_read(kg: Any) -> None:
         },
     )
     item = CatalogueItem.objects.get()
+    withdraw = f"/preschool/catalogue/{item.pk}/withdraw/"
+    assert withdraw in methodologist.get("/preschool/catalogue/").content.decode()
     educator_page = _client(kg.educator).get("/preschool/catalogue/").content.decode()
     assert "Ойындар жинағы" in educator_page
     assert 'name="organization"' not in educator_page
     assert _client(kg.educator).get(f"/preschool/catalogue/{item.pk}/").status_code == 200
+    assert withdraw not in educator_page
+    assert _client(kg.educator).post(withdraw).status_code == 403
+    methodologist.post(withdraw)
+    item.refresh_from_db()
+    assert item.is_active is False
 
 
 def test_pre25_3_yearly_move_through_the_pages_in_august(kg: Any) -> None:
