@@ -19,6 +19,7 @@ from oqu.orgs.api import router as orgs_router
 from oqu.people.api import router as people_router
 from oqu.people.restricted_api import router as restricted_router
 from oqu.pki.api import router as pki_router
+from oqu.preschool.api import router as preschool_router
 from oqu.profiles.api import router as profiles_router
 from oqu.registration.api import router as registration_router
 from oqu.school.api import router as school_router
@@ -74,3 +75,4 @@ api.add_router("", profiles_router)
 api.add_router("", cabinet_router)
 api.add_router("", analytics_router)
 api.add_router("", pki_router)
+api.add_router("", preschool_router)

@@ -36,5 +36,6 @@ urlpatterns = [
     path("cabinet/", include("oqu.cabinet.urls")),
     path("analytics/", include("oqu.analytics.urls")),
     path("pki/", include("oqu.pki.urls")),
+    path("preschool/", include("oqu.preschool.urls")),
     path("", include("oqu.web.urls")),
 ]

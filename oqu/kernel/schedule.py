@@ -111,6 +111,11 @@ JOBS: tuple[Job, ...] = (
         task_path="oqu.testing.tasks.close_overdue",
         every=timedelta(minutes=1),
     ),
+    Job(
+        name="preschool.purge_creative_works",
+        task_path="oqu.preschool.tasks.purge_creative_works",
+        daily_at=time(0, 30),
+    ),
 )
 
 

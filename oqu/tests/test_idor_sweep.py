@@ -116,6 +116,9 @@ def world(org_tree: Any, family: Any, user_with_role: Any) -> World:
     _own(w, *_testing_and_feedback_objects(head, tree.school_b1, school_objects[-1], learner))
     _own(w, *_profile_objects(head, teacher, learner))
     _own(w, *_cabinet_lesson_objects(school_objects, teacher))
+    preschool_head, preschool_objects = _preschool_objects(tree.district_b1)
+    w.b_insiders.append(preschool_head)
+    _own(w, preschool_head, *preschool_objects)
     _own(w, employment, enrolment, guardianship, teacher_grant, teacher_user, parent_user)
     _own(w, *w.b_head.grants.all(), w.b_head)
     _own(w, _pki_verification(head, tree.school_b1))
@@ -424,6 +427,71 @@ def _profile_objects(head: Any, teacher: Any, learner: Any) -> list[Any]:
         },
     )
     return [certificate, education, olympiad]
+
+
+def _preschool_objects(district: Any) -> tuple[Any, list[Any]]:
+    """A kindergarten of B's district with its head, a group, a child with a status, medical data,
+    attendance and a photo, an activity, a catalogue item and a yearly move (PRE-25, PRE-26)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from oqu.people.models import RestrictedRecord
+    from oqu.preschool import services as preschool_services
+    from oqu.preschool.models import TransitionBatch, TransitionLine
+
+    kindergarten = f.make_unit(district, "organization", "Б балабақшасы", "preschool")
+    head_person = f.make_person("Бмеңгеруші", "Айжан", dt.date(1980, 1, 1), "F")
+    f.employ(head_person, kindergarten, "head")
+    head_user = f.make_user("b-preschool-head", person=head_person)
+    f.grant(head_user, "preschool_head", kindergarten)
+    head = scope.actor_for(head_user)
+    group = preschool_services.group_create(
+        actor=head,
+        organization=kindergarten,
+        school_year="2025-2026",
+        name="B",
+        kind="middle",
+        capacity=10,
+        educator=head_person,
+    )
+    child = f.make_person("Ббала", "Дана", dt.date(2021, 4, 4), "F")
+    membership = preschool_services.child_enrol(
+        actor=head, group=group, child=child, on=dt.date(2025, 9, 1)
+    )
+    activity = preschool_services.activity_add(
+        actor=head, group=group, weekday=1, starts_at=dt.time(9), ends_at=dt.time(9, 25), title="B"
+    )
+    (attendance,) = preschool_services.attendance_mark(
+        actor=head, group=group, day=dt.date(2025, 10, 1), marks={str(child.pk): ("sick", "B")}
+    )
+    status = preschool_services.status_add(
+        actor=head, child=child, kind="social", code="large_family", since=dt.date(2025, 9, 1)
+    )
+    preschool_services.medical_set(actor=head, child=child, health_group="II", allergies="B")
+    medical = RestrictedRecord.objects.get(person=child)
+    work = preschool_services.work_add(
+        actor=head,
+        child=child,
+        title="B",
+        upload=SimpleUploadedFile("b.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16),
+    )
+    item = preschool_services.catalogue_add(
+        actor=head,
+        organization=kindergarten,
+        kind="manual",
+        title="B",
+        upload=SimpleUploadedFile("b.pdf", b"%PDF-1.4 B"),
+    )
+    batch = TransitionBatch.objects.create(
+        organization=kindergarten,
+        from_year="2025-2026",
+        to_year="2026-2027",
+        move_date=dt.date(2026, 8, 20),
+    )
+    line = TransitionLine.objects.create(
+        organization=kindergarten, batch=batch, membership=membership, child=child
+    )
+    objects = [kindergarten, head_person, group, child, membership, activity, attendance]
+    return head_user, [*objects, status, medical, work, item, batch, line]
 
 
 # ---------------------------------------------------------------------------------------------------

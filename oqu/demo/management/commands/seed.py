@@ -161,3 +161,11 @@ def demo_school_year(command: BaseCommand) -> None:
     ensure_demo_profiles(
         grant.unit, teacher.person if teacher else None, learner.person if learner else None
     )
+    kindergarten = (
+        Grant.objects.filter(user__username="kindergarten").select_related("unit").first()
+    )
+    if kindergarten is not None:
+        from oqu.preschool.demo import ensure_demo_preschool
+
+        groups = ensure_demo_preschool(kindergarten.unit)
+        command.stdout.write(f"Demo kindergarten: {groups} age groups formed")
