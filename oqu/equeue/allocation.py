@@ -144,7 +144,9 @@ def _canonical(data: object) -> str:
     ).hexdigest()
 
 
-def inputs_digest(applicants: Sequence[Applicant], groups: Sequence[Group], every: int, seed: str) -> str:
+def inputs_digest(
+    applicants: Sequence[Applicant], groups: Sequence[Group], every: int, seed: str
+) -> str:
     """The hash of everything the run depends on, in a canonical order."""
     return _canonical(
         {
@@ -231,7 +233,9 @@ def blocking_pairs(
         for group_id in better:
             if group_id not in group_by_id:
                 continue
-            chosen = choose(seats_of(group_by_id[group_id], every), [*holders[group_id], a], result.lottery)
+            chosen = choose(
+                seats_of(group_by_id[group_id], every), [*holders[group_id], a], result.lottery
+            )
             if a.id in chosen:
                 pairs.append((a.id, group_id))
     return pairs

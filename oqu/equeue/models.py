@@ -90,9 +90,7 @@ class Preference(BaseModel):
 class StatusChange(OrganizationOwnedModel):
     """One step of an application's history: what it became, when and why (shown to the parent)."""
 
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="history"
-    )
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="history")
     status = models.CharField(_("status"), max_length=12, choices=Application.Status.choices)
     at = models.DateTimeField(_("at"))
     reason = models.CharField(_("reason"), max_length=300, blank=True)
@@ -105,9 +103,7 @@ class StatusChange(OrganizationOwnedModel):
 class SupportingDocument(OrganizationOwnedModel):
     """A file that supports the claimed priority; the hash reveals one file used for several children."""
 
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="documents"
-    )
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     file = models.FileField(_("file"), upload_to="equeue/documents/%Y/%m/")
     name = models.CharField(_("file name"), max_length=200)
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)

@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -105,7 +106,7 @@ def _status_message(application: Application, reason: str) -> tuple[str, str]:
     status = application.get_status_display()
     subject = _("Preschool queue: %(status)s") % {"status": status}
     body = _("The application for %(child)s is now: %(status)s.") % {
-        "child": application.child.full_name_ru if hasattr(application.child, "full_name_ru") else "",
+        "child": application.child.full_name(translation.get_language() or "kk"),
         "status": status,
     }
     if reason:
@@ -209,7 +210,11 @@ def ask_register(
             code="child_unknown",
             fields={"child_iin": ["unknown"]},
         )
-    kind = next((r.kind for r in relations.representatives if r.iin == parent.iin), "") if relations else ""
+    kind = (
+        next((r.kind for r in relations.representatives if r.iin == parent.iin), "")
+        if relations
+        else ""
+    )
     if not kind:
         raise Forbidden(
             _("The person register does not name you as this child's parent or representative."),
@@ -233,14 +238,15 @@ def _check_preferences(district: Unit, preschool_ids: list[Any], limit: int) -> 
             fields={"preschools": ["invalid"]},
         )
     try:
-        units = Unit.organizations.filter(
+        units = Unit.objects.filter(
             pk__in=ids,
+            kind=Unit.Kind.ORGANIZATION,
             org_type__code="preschool",
             path__startswith=district.path,
             status=Unit.Status.ACTIVE,
         )
         found = {str(u.pk): u for u in units}
-    except (ValueError, DomainError):
+    except (ValueError, DjangoValidationError):
         found = {}
     if len(found) != len(ids):
         raise ValidationError(
@@ -272,7 +278,9 @@ def _child_person(actor: Actor, answer: RegisterAnswer, parent: Person) -> Perso
             target=child,
             after={**people_services.person_snapshot(child), "evidence": "person_register:equeue"},
         )
-    if not Guardianship.objects.filter(guardian=parent, child=child, end_date__isnull=True).exists():
+    if not Guardianship.objects.filter(
+        guardian=parent, child=child, end_date__isnull=True
+    ).exists():
         people_services.guardianship_create_verified(
             actor=actor,
             guardian=parent,
@@ -306,9 +314,15 @@ def _antifraud(
     registered = answer.child.address.kato if answer.child.address else ""
     if declared_kato and declared_kato != registered:
         _flag(application, Flag.Code.ADDRESS_MISMATCH, "declared address differs from the register")
-    applicant_address = answer.applicant.address.kato if answer.applicant and answer.applicant.address else ""
+    applicant_address = (
+        answer.applicant.address.kato if answer.applicant and answer.applicant.address else ""
+    )
     if applicant_address and registered and applicant_address != registered:
-        _flag(application, Flag.Code.ADDRESS_MISMATCH, "the applicant lives elsewhere per the register")
+        _flag(
+            application,
+            Flag.Code.ADDRESS_MISMATCH,
+            "the applicant lives elsewhere per the register",
+        )
     days = int(rule_value("equeue.antifraud", today)["close_birth_days"])
     siblings = (
         Application.objects.filter(applicant_id=application.applicant_id)
@@ -341,7 +355,9 @@ def _store_documents(application: Application, documents: list[Any], max_bytes: 
             application__child_id=application.child_id
         )
         for other in reused.select_related("application"):
-            _flag(other.application, Flag.Code.DOCUMENT_REUSED, "the same file supports another child")
+            _flag(
+                other.application, Flag.Code.DOCUMENT_REUSED, "the same file supports another child"
+            )
             _flag(application, Flag.Code.DOCUMENT_REUSED, "the same file supports another child")
 
 
@@ -350,7 +366,9 @@ def _flag_duplicate(child_iin: str, parent: Person) -> None:
     with transaction.atomic():
         existing = Application.objects.filter(child__iin=child_iin, status__in=LIVE).first()
         if existing is not None and existing.applicant_id != parent.pk:
-            _flag(existing, Flag.Code.DUPLICATE_CHILD, "another applicant applied for the same child")
+            _flag(
+                existing, Flag.Code.DUPLICATE_CHILD, "another applicant applied for the same child"
+            )
 
 
 def application_submit(
@@ -385,8 +403,16 @@ def application_submit(
         raise Conflict(_("This child is already in the queue."), code="already_queued")
     answer = ask_register(parent, child_iin, client)
     return _store_application(
-        actor, parent, answer, preschool_ids, desired_date, language, category,
-        category_ground.strip(), documents, declared_kato.strip(),
+        actor,
+        parent,
+        answer,
+        preschool_ids,
+        desired_date,
+        language,
+        category,
+        category_ground.strip(),
+        documents,
+        declared_kato.strip(),
     )
 
 
@@ -471,7 +497,9 @@ def application_withdraw(*, actor: Actor, application: Application) -> Applicati
     application = Application.objects.select_for_update().get(pk=application.pk)
     _require_own(actor, application)
     if application.status != Application.Status.QUEUED:
-        raise Conflict(_("Only an application waiting in the queue can be withdrawn."), code="not_queued")
+        raise Conflict(
+            _("Only an application waiting in the queue can be withdrawn."), code="not_queued"
+        )
     _set_status(actor, application, Application.Status.WITHDRAWN, "")
     return application
 
@@ -555,10 +583,14 @@ def load_inputs(district: Unit, as_of: dt.date) -> RunInputs:
         publications.setdefault(str(pub.group_id), []).append(pub)
     group_rows = {
         str(g.pk): g
-        for g in AgeGroup.objects.filter(pk__in=list(publications), is_active=True).order_by("name", "id")
+        for g in AgeGroup.objects.filter(pk__in=list(publications), is_active=True).order_by(
+            "name", "id"
+        )
     }
     counters = dict(
-        SeatCounter.objects.filter(group_id__in=list(group_rows)).values_list("group_id", "last_sequence")
+        SeatCounter.objects.filter(group_id__in=list(group_rows)).values_list(
+            "group_id", "last_sequence"
+        )
     )
     groups = [
         allocation.Group(
@@ -624,7 +656,9 @@ def inputs_as_json(inputs: RunInputs) -> dict[str, Any]:
     }
 
 
-def inputs_from_json(data: dict[str, Any]) -> tuple[list[allocation.Applicant], list[allocation.Group]]:
+def inputs_from_json(
+    data: dict[str, Any],
+) -> tuple[list[allocation.Applicant], list[allocation.Group]]:
     groups = [allocation.Group(id=g[0], places=g[1], counter=g[2]) for g in data["groups"]]
     applicants = [
         allocation.Applicant(id=a[0], category=a[1], submitted_at=a[2], preferences=tuple(a[3]))
@@ -696,11 +730,17 @@ def _store_result(
     accept_by = calendar.add_working_days(as_of, int(terms["accept_working_days"]))
     priority_by = calendar.add_working_days(as_of, int(terms["priority_confirm_working_days"]))
     categories = {a.id: a.category for a in inputs.applicants}
-    group_rows = {str(g.pk): g for g in AgeGroup.objects.filter(pk__in=[g.id for g in inputs.groups])}
+    group_rows = {
+        str(g.pk): g for g in AgeGroup.objects.filter(pk__in=[g.id for g in inputs.groups])
+    }
     taken_per_group: dict[str, int] = {}
     directions = []
-    for app_id, seat in sorted(result.assignments.items(), key=lambda kv: (kv[1].group_id, kv[1].sequence)):
-        publication = _publication_for(inputs.publications[seat.group_id], taken_per_group, seat.group_id)
+    for app_id, seat in sorted(
+        result.assignments.items(), key=lambda kv: (kv[1].group_id, kv[1].sequence)
+    ):
+        publication = _publication_for(
+            inputs.publications[seat.group_id], taken_per_group, seat.group_id
+        )
         claimed = categories[app_id] != Category.GENERAL
         group = group_rows[seat.group_id]
         directions.append(
@@ -747,7 +787,9 @@ def _store_counters(inputs: RunInputs, result: allocation.Result) -> None:
         if row is None:
             group = groups[next(k for k in groups if str(k) == group_id)]
             new.append(
-                SeatCounter(organization_id=group.organization_id, group=group, last_sequence=counter)
+                SeatCounter(
+                    organization_id=group.organization_id, group=group, last_sequence=counter
+                )
             )
         else:
             row.last_sequence = counter
@@ -755,7 +797,9 @@ def _store_counters(inputs: RunInputs, result: allocation.Result) -> None:
     SeatCounter.objects.bulk_update(list(existing.values()), ["last_sequence"])
 
 
-def _mark_directed(actor: Actor, run: AllocationRun, application_ids: list[Any], *, notify: bool) -> None:
+def _mark_directed(
+    actor: Actor, run: AllocationRun, application_ids: list[Any], *, notify: bool
+) -> None:
     """Applications with a direction leave the waiting list; history rows and notices in bulk."""
     now = timezone.now()
     Application.objects.filter(pk__in=application_ids).update(
@@ -776,7 +820,9 @@ def _mark_directed(actor: Actor, run: AllocationRun, application_ids: list[Any],
         batch_size=2000,
     )
     if notify:
-        for application in Application.objects.filter(pk__in=application_ids).select_related("child"):
+        for application in Application.objects.filter(pk__in=application_ids).select_related(
+            "child"
+        ):
             _notify_applicant(application, str(reason))
 
 
@@ -834,7 +880,13 @@ def _journal_direction(actor: Any, direction: Direction, before: dict[str, Any])
 
 
 def _cancel(
-    actor: Any, direction: Direction, status: str, reason: str, *, stop: bool, downgrade: bool = False
+    actor: Any,
+    direction: Direction,
+    status: str,
+    reason: str,
+    *,
+    stop: bool,
+    downgrade: bool = False,
 ) -> None:
     """End a direction: its place goes back to the next run; the applicant may be stopped."""
     before = {"status": direction.status, "priority_status": direction.priority_status}
@@ -877,12 +929,19 @@ def _cancel(
 
 
 @transaction.atomic
-def priority_decide(*, actor: Actor, direction: Direction, confirmed: bool, reason: str = "") -> Direction:
+def priority_decide(
+    *, actor: Actor, direction: Direction, confirmed: bool, reason: str = ""
+) -> Direction:
     """District staff check the documents of a claimed priority: confirmed, or false → cancelled."""
     direction = _locked_direction(direction)
     scope.require(actor, CONFIRM, direction.organization, target=direction)
-    if direction.priority_status != Direction.Priority.PENDING or direction.status not in LIVE_DIRECTIONS:
-        raise Conflict(_("No priority is waiting for confirmation here."), code="nothing_to_confirm")
+    if (
+        direction.priority_status != Direction.Priority.PENDING
+        or direction.status not in LIVE_DIRECTIONS
+    ):
+        raise Conflict(
+            _("No priority is waiting for confirmation here."), code="nothing_to_confirm"
+        )
     if confirmed:
         before = {"priority_status": direction.priority_status}
         direction.priority_status = Direction.Priority.CONFIRMED
@@ -892,7 +951,9 @@ def priority_decide(*, actor: Actor, direction: Direction, confirmed: bool, reas
         return direction
     if not reason.strip():
         raise ValidationError(
-            _("Say why the priority is rejected."), code="reason_required", fields={"reason": ["required"]}
+            _("Say why the priority is rejected."),
+            code="reason_required",
+            fields={"reason": ["required"]},
         )
     _cancel(
         actor,
@@ -924,17 +985,33 @@ def cancel_overdue(*, today: dt.date | None = None) -> int:
 
 @transaction.atomic
 def _cancel_one_overdue(pk: Any, today: dt.date) -> int:
-    direction = Direction.objects.select_for_update().filter(pk=pk, status__in=LIVE_DIRECTIONS).first()
+    direction = (
+        Direction.objects.select_for_update().filter(pk=pk, status__in=LIVE_DIRECTIONS).first()
+    )
     if direction is None:
         return 0
-    if direction.priority_status == Direction.Priority.PENDING and direction.priority_by and direction.priority_by < today:
+    if (
+        direction.priority_status == Direction.Priority.PENDING
+        and direction.priority_by
+        and direction.priority_by < today
+    ):
         _cancel(
-            None, direction, Direction.Status.CANCELLED,
-            _("The priority was not confirmed with documents in time."), stop=True, downgrade=True,
+            None,
+            direction,
+            Direction.Status.CANCELLED,
+            _("The priority was not confirmed with documents in time."),
+            stop=True,
+            downgrade=True,
         )
         return 1
     if direction.status == Direction.Status.ISSUED and direction.accept_by < today:
-        _cancel(None, direction, Direction.Status.CANCELLED, _("The direction was not accepted in time."), stop=True)
+        _cancel(
+            None,
+            direction,
+            Direction.Status.CANCELLED,
+            _("The direction was not accepted in time."),
+            stop=True,
+        )
         return 1
     return 0
 
