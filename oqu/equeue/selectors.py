@@ -140,7 +140,7 @@ def pending_priorities(actor: Actor) -> QuerySet[Direction]:
 
 @dataclass(frozen=True)
 class Holder:
-    token: str
+    pseudonym: str
     group: str
     sequence: int
     priority_slot: bool
@@ -205,7 +205,7 @@ def explain(application: Application, preschool_id: Any) -> Explanation:
         other = allocation.Applicant(row[0], row[1], row[2], tuple(row[3]))
         holders.append(
             Holder(
-                token=d.token,
+                pseudonym=d.token,
                 group=d.group.name,
                 sequence=d.sequence,
                 priority_slot=d.priority_slot,
