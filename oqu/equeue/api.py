@@ -27,6 +27,7 @@ from oqu.apikit import (
 )
 from oqu.orgs.models import Unit
 from oqu.preschool.models import AgeGroup
+from oqu.preschool.selectors import GROUP_VIEW
 
 from . import selectors, services
 from .models import Application, Direction
@@ -282,8 +283,9 @@ def application_explain(request: HttpRequest, application_id: UUID, preschool_id
 def places_publish(request: HttpRequest, payload: PublishIn) -> Any:
     """Publish free places of an age group for the next allocation run."""
     who = actor(request)
-    groups = scope.visible(who, services.RUN, AgeGroup.objects.select_related("organization"))
-    group = scope.get_in(groups, payload.group_id, who, services.RUN)
+    # found by who may see the group; publishing itself then needs the capability (403)
+    groups = scope.visible(who, GROUP_VIEW, AgeGroup.objects.select_related("organization"))
+    group = scope.get_in(groups, payload.group_id, who, GROUP_VIEW)
     return 201, services.places_publish(actor=who, group=group, places=payload.places)
 
 

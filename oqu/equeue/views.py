@@ -19,7 +19,7 @@ from oqu.access import scope
 from oqu.kernel.errors import DomainError
 from oqu.orgs.models import Unit
 from oqu.preschool.models import AgeGroup
-from oqu.preschool.selectors import groups_with_places
+from oqu.preschool.selectors import GROUP_VIEW, groups_with_places
 from oqu.web.actor import actor_of
 from oqu.web.views import login_required
 
@@ -231,8 +231,8 @@ def _district_post(request: HttpRequest, actor: scope.Actor) -> None:
             if not form.is_valid():
                 messages.error(request, _("Give the number of places."))
                 return
-            groups = scope.visible(actor, services.RUN, AgeGroup.objects.all())
-            group = scope.get_in(groups, form.cleaned_data["group"], actor, services.RUN)
+            groups = scope.visible(actor, GROUP_VIEW, AgeGroup.objects.all())
+            group = scope.get_in(groups, form.cleaned_data["group"], actor, GROUP_VIEW)
             services.places_publish(actor=actor, group=group, places=form.cleaned_data["places"])
             messages.success(request, _("The places are published."))
         elif action == "run":
