@@ -260,11 +260,17 @@ def application_withdraw(request: HttpRequest, application_id: UUID) -> Any:
     "/equeue/applications/{application_id}/explanation",
     response={200: ExplanationOut, **READ_ERRORS},
 )
-def application_explain(request: HttpRequest, application_id: UUID, preschool_id: UUID) -> Any:
-    """Why the child did not get a place at `preschool_id` in the latest run: who got the places
-    the child could take (pseudonyms only) and why each stood higher."""
+def application_explain(
+    request: HttpRequest, application_id: UUID, preschool_id: UUID | None = None
+) -> Any:
+    """Why the child did not get a place at `preschool_id` (default: the first choice) in the
+    latest run: who got the places the child could take (pseudonyms only) and why each stood
+    higher."""
     who = actor(request)
     application = selectors.application_get(who, application_id)
+    if preschool_id is None:
+        first = application.preferences.order_by("rank").first()
+        preschool_id = first.preschool_id if first else None
     result = selectors.explain(application, preschool_id)
     return {
         "run_id": result.run.pk if result.run else None,
