@@ -144,6 +144,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         "child_form": child_form,
         "form": form,
         "child": answer.child,
+        "child_iin": iin,
         "district": district,
         "section": "equeue",
     }
