@@ -779,13 +779,13 @@ def _publication_for(pubs: list[Publication], taken: dict[str, int], group_id: s
 
 
 def _store_counters(inputs: RunInputs, result: allocation.Result) -> None:
-    groups = AgeGroup.objects.in_bulk([g.id for g in inputs.groups])
+    groups = {str(k): g for k, g in AgeGroup.objects.in_bulk([g.id for g in inputs.groups]).items()}
     existing = {str(c.group_id): c for c in SeatCounter.objects.filter(group_id__in=list(groups))}
     new = []
     for group_id, counter in result.counters.items():
         row = existing.get(group_id)
         if row is None:
-            group = groups[next(k for k in groups if str(k) == group_id)]
+            group = groups[group_id]
             new.append(
                 SeatCounter(
                     organization_id=group.organization_id, group=group, last_sequence=counter
@@ -793,8 +793,8 @@ def _store_counters(inputs: RunInputs, result: allocation.Result) -> None:
             )
         else:
             row.last_sequence = counter
-    SeatCounter.objects.bulk_create(new)
-    SeatCounter.objects.bulk_update(list(existing.values()), ["last_sequence"])
+    SeatCounter.objects.bulk_create(new, batch_size=2000)
+    SeatCounter.objects.bulk_update(list(existing.values()), ["last_sequence"], batch_size=2000)
 
 
 def _mark_directed(
@@ -820,10 +820,23 @@ def _mark_directed(
         batch_size=2000,
     )
     if notify:
-        for application in Application.objects.filter(pk__in=application_ids).select_related(
-            "child"
-        ):
-            _notify_applicant(application, str(reason))
+        _notify_many(application_ids, str(reason))
+
+
+def _notify_many(application_ids: list[Any], reason: str) -> None:
+    """Notify the applicants who have an account (one query for the accounts, one per notice)."""
+    from oqu.identity.models import User
+
+    rows = Application.objects.filter(pk__in=application_ids).values_list("pk", "applicant_id")
+    applicant_of = dict(rows)
+    with_account = set(
+        User.objects.filter(person_id__in=set(applicant_of.values()), is_active=True).values_list(
+            "person_id", flat=True
+        )
+    )
+    wanted = [pk for pk, person in applicant_of.items() if person in with_account]
+    for application in Application.objects.filter(pk__in=wanted).select_related("child"):
+        _notify_applicant(application, reason)
 
 
 def run_verify(run: AllocationRun) -> bool:
