@@ -70,8 +70,13 @@ def build_preschools(n: int, rng: random.Random) -> list[SyntheticGroup]:
         for kind in KINDS:
             for language in languages:
                 groups.append(
-                    SyntheticGroup(str(uuid.UUID(int=rng.getrandbits(128))), p, kind, language,
-                                   rng.randint(0, 8))  # fmt: skip
+                    SyntheticGroup(
+                        str(uuid.UUID(int=rng.getrandbits(128))),
+                        p,
+                        kind,
+                        language,
+                        rng.randint(0, 8),
+                    )  # fmt: skip
                 )
     return groups
 
@@ -80,7 +85,7 @@ def build_applicants(n: int, preschools: int, rng: random.Random) -> list[Synthe
     start = int(dt.datetime(2024, 1, 1, tzinfo=dt.UTC).timestamp()) * 1_000_000
     span = 2 * 365 * 24 * 3600
     rows = []
-    for i in range(n):
+    for _i in range(n):
         home = rng.randrange(preschools)
         count = rng.randint(1, 5)
         near = {min(preschools - 1, max(0, home + rng.randint(-10, 10))) for _ in range(count)}
@@ -123,7 +128,9 @@ def to_market(
     return out, [allocation.Group(g.id, g.places) for g in groups if g.places > 0]
 
 
-def timed_allocate(applicants: list[allocation.Applicant], groups: list[allocation.Group]) -> tuple[float, allocation.Result]:
+def timed_allocate(
+    applicants: list[allocation.Applicant], groups: list[allocation.Group]
+) -> tuple[float, allocation.Result]:
     t0 = time.perf_counter()
     result = allocation.allocate(applicants, groups, every=4, seed="bench")
     return time.perf_counter() - t0, result
@@ -138,9 +145,15 @@ def compute_part(n: int, preschools: int, seed: int) -> None:
     t_small, r_small = timed_allocate(small, small_groups)
     t_large, r_large = timed_allocate(large, large_groups)
     places = sum(g.places for g in small_groups)
-    print(f"preschools: {preschools}, age groups with places: {len(small_groups)}, places: {places}")
-    print(f"compute  N={n:>7}: {t_small:7.2f} s ({len(small)} eligible, {len(r_small.assignments)} placed, {r_small.rounds} rounds)")
-    print(f"compute 2N={2 * n:>7}: {t_large:7.2f} s ({len(large)} eligible, {len(r_large.assignments)} placed, {r_large.rounds} rounds)")
+    print(
+        f"preschools: {preschools}, age groups with places: {len(small_groups)}, places: {places}"
+    )
+    print(
+        f"compute  N={n:>7}: {t_small:7.2f} s ({len(small)} eligible, {len(r_small.assignments)} placed, {r_small.rounds} rounds)"
+    )
+    print(
+        f"compute 2N={2 * n:>7}: {t_large:7.2f} s ({len(large)} eligible, {len(r_large.assignments)} placed, {r_large.rounds} rounds)"
+    )
     print(f"ratio t(2N)/t(N) = {t_large / t_small:.2f}  (target <= 2.3)")
 
 
@@ -171,7 +184,10 @@ def _load(n: int, preschools: int, seed: int):  # type: ignore[no-untyped-def]
     applicants = build_applicants(n, preschools, rng)
     region = Unit.objects.filter(kind="region").order_by("kato_code").first()
     district = f.make_unit(region, "district", "Bench district")
-    units = [f.make_unit(district, "organization", f"Bench preschool {i}", "preschool") for i in range(preschools)]
+    units = [
+        f.make_unit(district, "organization", f"Bench preschool {i}", "preschool")
+        for i in range(preschools)
+    ]
     age_groups = [
         AgeGroup(id=g.id, organization=units[g.preschool], school_year="2026-2027",
                  name=f"{g.kind} {g.language}", kind=g.kind, language=g.language, capacity=25)
@@ -195,7 +211,10 @@ def _load(n: int, preschools: int, seed: int):  # type: ignore[no-untyped-def]
                               first_name_ru="Б", birth_date=birth, sex=sex)  # fmt: skip
 
     children = [person(a.birth, "M") for a in applicants]
-    parents = [person(dt.date(1990, 1, 1) + dt.timedelta(days=i % 3000), "F") for i in range(len(applicants))]
+    parents = [
+        person(dt.date(1990, 1, 1) + dt.timedelta(days=i % 3000), "F")
+        for i in range(len(applicants))
+    ]
     Person.objects.bulk_create(children + parents, batch_size=5000)
     apps = [
         Application(id=a.id, organization=district, child=c, applicant=p, category=a.category,
@@ -229,7 +248,9 @@ def db_part(n: int, preschools: int, seed: int) -> None:
 
         t0 = time.perf_counter()
         district = _load(n, preschools, seed)
-        print(f"stored {n} applications as rows in {time.perf_counter() - t0:.1f} s (not timed below)")
+        print(
+            f"stored {n} applications as rows in {time.perf_counter() - t0:.1f} s (not timed below)"
+        )
         root = f.make_user("bench-root", is_superuser=True, mfa=False)
         actor = Actor(user=root, is_platform_admin=True)
         t0 = time.perf_counter()
@@ -239,7 +260,9 @@ def db_part(n: int, preschools: int, seed: int) -> None:
         t0 = time.perf_counter()
         run = services.allocation_run(actor=actor, district=district, seed="bench", as_of=AS_OF)
         t_e2e = time.perf_counter() - t0
-        print(f"end to end (load + compute + store, one transaction): {t_e2e:7.2f} s, {run.assigned} directions")
+        print(
+            f"end to end (load + compute + store, one transaction): {t_e2e:7.2f} s, {run.assigned} directions"
+        )
         print(f"  of which loading the inputs alone:                  {t_load:7.2f} s")
         print(f"in-memory compute on the same inputs:                 {t_compute:7.2f} s")
         print(f"ratio end-to-end / compute = {t_e2e / t_compute:.2f}")

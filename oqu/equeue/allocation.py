@@ -104,10 +104,27 @@ def seats_of(group: Group, every: int) -> list[Seat]:
     ]
 
 
+@dataclass
+class Keys:
+    """Both standings of every applicant, computed once per run (sorting is the hot path)."""
+
+    general: dict[str, tuple[int, int, int]]
+    priority: dict[str, tuple[int, int, int]]
+
+    @classmethod
+    def of(cls, applicants: Iterable[Applicant], lottery: dict[str, int]) -> Keys:
+        items = list(applicants)
+        return cls(
+            general={a.id: general_key(a, lottery[a.id]) for a in items},
+            priority={a.id: priority_key(a, lottery[a.id]) for a in items},
+        )
+
+
 def choose(
     seats: Sequence[Seat],
     candidates: Iterable[Applicant],
     lottery: dict[str, int],
+    keys: Keys | None = None,
 ) -> dict[str, Seat]:
     """The group's choice: seat by seat in sequence order, the best remaining candidate for it.
 
@@ -117,11 +134,10 @@ def choose(
     pool = list(candidates)
     if not pool:
         return {}
-    by_general = sorted(pool, key=lambda a: general_key(a, lottery[a.id]))
+    keys = keys or Keys.of(pool, lottery)
+    by_general = sorted(pool, key=lambda a: keys.general[a.id])
     has_priority_seat = any(s.priority_slot for s in seats[: len(pool)])
-    by_priority = (
-        sorted(pool, key=lambda a: priority_key(a, lottery[a.id])) if has_priority_seat else []
-    )
+    by_priority = sorted(pool, key=lambda a: keys.priority[a.id]) if has_priority_seat else []
     taken: dict[str, Seat] = {}
     i = j = 0
     for seat in seats:
@@ -178,6 +194,7 @@ def allocate(
     group_by_id = {g.id: g for g in groups}
     seats = {g.id: seats_of(g, every) for g in groups}
     lottery = {a.id: lottery_number(seed, a.id) for a in applicants}
+    keys = Keys.of(applicants, lottery)
     by_id = {a.id: a for a in applicants}
     # The next preference each applicant will propose to.
     cursor = dict.fromkeys(by_id, 0)
@@ -201,7 +218,7 @@ def allocate(
         for group_id in sorted(proposals):
             current = held[group_id]
             candidates = [by_id[a] for a in current] + proposals[group_id]
-            chosen = choose(seats[group_id], candidates, lottery)
+            chosen = choose(seats[group_id], candidates, lottery, keys)
             held[group_id] = chosen
             free.extend(a.id for a in candidates if a.id not in chosen)
         free = sorted(a for a in free if cursor[a] < len(by_id[a].preferences))
