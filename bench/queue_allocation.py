@@ -2,7 +2,7 @@
 the whole run on PostgreSQL against the computation alone.
 
     DATABASE_URL=postgres://user:password@host:port/db python bench/queue_allocation.py
-        [--applicants 100000] [--preschools 1185] [--seed 1] [--no-db]
+        [--applicants 100000] [--preschools 1185] [--seed 1] [--repeat 3] [--no-db]
 
 A synthetic district queue over a preschool set like the demo scale's (`manage.py seed --scale 0.1`
 has 11,853 × 0.1 ≈ 1,185 preschools): each preschool has five age groups (nursery … pre-school)
@@ -136,14 +136,22 @@ def timed_allocate(
     return time.perf_counter() - t0, result
 
 
-def compute_part(n: int, preschools: int, seed: int) -> None:
+def best_of(
+    repeat: int, applicants: list[allocation.Applicant], groups: list[allocation.Group]
+) -> tuple[float, allocation.Result]:
+    """The fastest of `repeat` runs: the machine is shared, the minimum is the least disturbed."""
+    runs = [timed_allocate(applicants, groups) for _ in range(repeat)]
+    return min(runs, key=lambda r: r[0])
+
+
+def compute_part(n: int, preschools: int, seed: int, repeat: int = 1) -> None:
     rng = random.Random(seed)
     groups = build_preschools(preschools, rng)
     base = build_applicants(2 * n, preschools, rng)
     small, small_groups = to_market(base[:n], groups)
     large, large_groups = to_market(base, groups)
-    t_small, r_small = timed_allocate(small, small_groups)
-    t_large, r_large = timed_allocate(large, large_groups)
+    t_small, r_small = best_of(repeat, small, small_groups)
+    t_large, r_large = best_of(repeat, large, large_groups)
     places = sum(g.places for g in small_groups)
     print(
         f"preschools: {preschools}, age groups with places: {len(small_groups)}, places: {places}"
@@ -231,7 +239,7 @@ def _load(n: int, preschools: int, seed: int):  # type: ignore[no-untyped-def]
     return district
 
 
-def db_part(n: int, preschools: int, seed: int) -> None:
+def db_part(n: int, preschools: int, seed: int, repeat: int = 1) -> None:
     from pgbench_db import connect_admin, database_url, drop, recreate, url_for
 
     url = database_url()
@@ -259,7 +267,7 @@ def db_part(n: int, preschools: int, seed: int) -> None:
         with transaction.atomic():  # the loader locks the publications, as in a run
             inputs = services.load_inputs(district, AS_OF)
         t_load = time.perf_counter() - t0
-        t_compute, _ = timed_allocate(inputs.applicants, inputs.groups)
+        t_compute, _ = best_of(repeat, inputs.applicants, inputs.groups)
         t0 = time.perf_counter()
         run = services.allocation_run(actor=actor, district=district, seed="bench", as_of=AS_OF)
         t_e2e = time.perf_counter() - t0
@@ -282,11 +290,12 @@ def main() -> None:
     parser.add_argument("--applicants", type=int, default=100_000)
     parser.add_argument("--preschools", type=int, default=1185)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3, help="best of R compute runs")
     parser.add_argument("--no-db", action="store_true")
     args = parser.parse_args()
-    compute_part(args.applicants, args.preschools, args.seed)
+    compute_part(args.applicants, args.preschools, args.seed, args.repeat)
     if not args.no_db:
-        db_part(args.applicants, args.preschools, args.seed)
+        db_part(args.applicants, args.preschools, args.seed, args.repeat)
 
 
 if __name__ == "__main__":

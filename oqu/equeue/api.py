@@ -170,6 +170,9 @@ class ExplanationOut(Schema):
     considered: bool
     got_place_here: bool
     my_pseudonym: str
+    placed_elsewhere: str = Field(
+        "", description="The organization where the child got a place in that run, if another one."
+    )
     holders: list[HolderOut]
 
 
@@ -278,6 +281,7 @@ def application_explain(
         "considered": result.asked,
         "got_place_here": result.got_here,
         "my_pseudonym": result.my_token,
+        "placed_elsewhere": result.placed_elsewhere,
         "holders": result.holders,
     }
 

@@ -157,6 +157,7 @@ class Explanation:
     my_token: str
     my_category: str
     holders: list[Holder]
+    placed_elsewhere: str = ""
 
 
 def _reason(holder: allocation.Applicant, me: allocation.Applicant, priority_slot: bool) -> str:
@@ -214,8 +215,20 @@ def explain(application: Application, preschool_id: Any) -> Explanation:
                 reason=_reason(other, me, d.priority_slot),
             )
         )
+    elsewhere = (
+        Direction.objects.filter(run=run, application_id=application.pk)
+        .exclude(preschool_id=preschool_id)
+        .select_related("preschool")
+        .first()
+    )
     return Explanation(
-        run, True, got_here, pseudonym(run.seed, application.pk), application.category, holders
+        run,
+        True,
+        got_here,
+        pseudonym(run.seed, application.pk),
+        application.category,
+        holders,
+        placed_elsewhere=elsewhere.preschool.name if elsewhere else "",
     )
 
 
