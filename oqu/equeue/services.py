@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -592,10 +592,12 @@ def load_inputs(district: Unit, as_of: dt.date) -> RunInputs:
             "group_id", "last_sequence"
         )
     )
+    room = _room_left(list(group_rows))
     groups = [
         allocation.Group(
             id=gid,
-            places=sum(p.remaining for p in publications[gid]),
+            # published, but never more than the group really has free now
+            places=max(0, min(sum(p.remaining for p in publications[gid]), room.get(gid, 0))),
             counter=counters.get(g.pk, 0),
         )
         for gid, g in group_rows.items()
@@ -640,6 +642,23 @@ def load_inputs(district: Unit, as_of: dt.date) -> RunInputs:
                 )
             )
     return RunInputs(applicants=applicants, groups=groups, publications=publications, ranks=ranks)
+
+
+def _room_left(group_ids: list[str]) -> dict[str, int]:
+    """Free places per group now (the norm less the children in it) less the live directions."""
+    from oqu.preschool.selectors import groups_with_places
+
+    free = dict(
+        groups_with_places(AgeGroup.objects.filter(pk__in=group_ids)).values_list(
+            "pk", "free_places"
+        )
+    )
+    directed = dict(
+        Direction.objects.filter(group_id__in=group_ids, status__in=LIVE_DIRECTIONS)
+        .values_list("group_id")
+        .annotate(n=Count("id"))
+    )
+    return {str(pk): n - directed.get(pk, 0) for pk, n in free.items()}
 
 
 def pseudonym(seed: str, application_id: Any) -> str:
@@ -916,7 +935,14 @@ def _cancel(
         application.category = Category.GENERAL
         application.save(update_fields=["category", "updated_at"])
     if status == Direction.Status.DECLINED:
-        _set_status(actor, application, Application.Status.WITHDRAWN, str(reason))
+        # The parent does not want this organization: it leaves the list, so the next run does
+        # not offer it again; with no choice left the application ends.
+        Preference.objects.filter(
+            application=application, preschool_id=direction.preschool_id
+        ).delete()
+        left = Preference.objects.filter(application=application).exists()
+        status_after = Application.Status.QUEUED if left else Application.Status.WITHDRAWN
+        _set_status(actor, application, status_after, str(reason))
         return
     if stop:
         today = timezone.localdate()

@@ -282,3 +282,39 @@ def test_map_queue_run_and_publish_through_the_api_need_the_capability(
     direction = Direction.objects.get()
     with pytest.raises(Conflict):
         services.direction_enrol(actor=scope.actor_for(queue.head), direction=direction)
+
+
+def test_map_queue_declining_one_choice_keeps_the_child_waiting_for_the_others(queue: Queue):
+    mine = queued(queue, preschools=[queue.preschool, queue.preschool2], applicant=queue.parent)
+    _publish(queue, queue.junior, 1)
+    _run(queue)
+    direction = Direction.objects.get(application=mine)
+    services.direction_answer(
+        actor=scope.actor_for(queue.parent_user), direction=direction, accept=False
+    )
+    mine.refresh_from_db()
+    assert mine.status == "queued"
+    assert list(mine.preferences.values_list("preschool_id", flat=True)) == [queue.preschool2.pk]
+    # the next run does not offer the declined organization again; the second choice it does
+    _publish(queue, queue.junior2, 1)
+    second = _run(queue, seed="again")
+    assert Direction.objects.get(run=second).preschool_id == queue.preschool2.pk
+
+
+def test_map_queue_a_run_never_fills_more_than_the_group_really_has_free(queue: Queue):
+    from oqu.preschool import services as preschool_services
+    from oqu.tests import factories as f
+
+    for _ in range(3):
+        queued(queue, preschools=[queue.preschool])
+    _publish(queue, queue.junior, 2)
+    # meanwhile the head enrols two children directly: one place is left of the norm of 3
+    head = scope.actor_for(queue.head)
+    for n in range(2):
+        child = f.make_person("Тікелей", f"Бала{n}", dt.date(2024, 1, 1), "F")
+        preschool_services.child_enrol(
+            actor=head, group=queue.junior, child=child, on=timezone.localdate()
+        )
+    run = _run(queue)
+    assert run.assigned == 1
+    assert GroupMembership.objects.filter(group=queue.junior, end_date__isnull=True).count() == 2
