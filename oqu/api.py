@@ -9,6 +9,7 @@ from oqu.audit.api import router as audit_router
 from oqu.audit.dbms_api import router as dbms_router
 from oqu.audit.journal_api import router as journal_router
 from oqu.cabinet.api import router as cabinet_router
+from oqu.equeue.api import router as equeue_router
 from oqu.feedback.api import router as feedback_router
 from oqu.identity.api import router as identity_router
 from oqu.identity.mfa_api import router as mfa_router
@@ -76,3 +77,4 @@ api.add_router("", cabinet_router)
 api.add_router("", analytics_router)
 api.add_router("", pki_router)
 api.add_router("", preschool_router)
+api.add_router("", equeue_router)

@@ -37,5 +37,6 @@ urlpatterns = [
     path("analytics/", include("oqu.analytics.urls")),
     path("pki/", include("oqu.pki.urls")),
     path("preschool/", include("oqu.preschool.urls")),
+    path("equeue/", include("oqu.equeue.urls")),
     path("", include("oqu.web.urls")),
 ]

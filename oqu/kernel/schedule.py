@@ -107,6 +107,11 @@ JOBS: tuple[Job, ...] = (
         daily_at=time(4, 0),
     ),
     Job(
+        name="equeue.cancel_overdue_directions",
+        task_path="oqu.equeue.tasks.cancel_overdue_directions",
+        daily_at=time(0, 30),
+    ),
+    Job(
         name="testing.close_overdue_attempts",
         task_path="oqu.testing.tasks.close_overdue",
         every=timedelta(minutes=1),

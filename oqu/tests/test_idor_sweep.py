@@ -122,6 +122,7 @@ def world(org_tree: Any, family: Any, user_with_role: Any) -> World:
     _own(w, employment, enrolment, guardianship, teacher_grant, teacher_user, parent_user)
     _own(w, *w.b_head.grants.all(), w.b_head)
     _own(w, _pki_verification(head, tree.school_b1))
+    _own(w, *_queue_objects(w.b_insiders[1], tree.district_b1))
     _own(w, *ActionRecord.objects.filter(organization=tree.school_b1))
     w.root = f.make_user("sweep-root", is_superuser=True)
 
@@ -148,6 +149,31 @@ def _pki_verification(head: Any, school: Any) -> Any:
         purpose="document",
         expected_organization=school,
     )
+def _queue_objects(district_head: Any, district: Any) -> list[Any]:
+    """B's district queue: a preschool with an age group, an application, a run and its direction."""
+    from oqu.equeue import services as queue_services
+    from oqu.equeue.models import Application, Direction, Preference
+    from oqu.preschool.models import AgeGroup
+
+    actor = scope.actor_for(district_head)
+    preschool = f.make_unit(district, "organization", "Б бөбекжайы", "preschool")
+    group = AgeGroup.objects.create(
+        organization=preschool, school_year="2026-2027", name="Б кіші", kind="junior", capacity=2
+    )
+    today = dt.date.today()
+    child = f.make_person("Б", "Бала", today - dt.timedelta(days=900), "M")
+    applicant = f.make_person("Б", "Ана", dt.date(1990, 1, 1), "F")
+    application = Application.objects.create(
+        organization=district,
+        child=child,
+        applicant=applicant,
+        desired_date=today - dt.timedelta(days=1),
+        submitted_at=dt.datetime.now(tz=dt.UTC),
+    )
+    Preference.objects.create(application=application, preschool=preschool, rank=1)
+    queue_services.places_publish(actor=actor, group=group, places=1)
+    run = queue_services.allocation_run(actor=actor, district=district, seed="b", notify=False)
+    return [preschool, application, run, Direction.objects.get(run=run)]
 
 
 def _school_objects(head: Any, school: Any, teacher: Any, learner: Any) -> list[Any]:
