@@ -149,6 +149,8 @@ def _pki_verification(head: Any, school: Any) -> Any:
         purpose="document",
         expected_organization=school,
     )
+
+
 def _queue_objects(district_head: Any, district: Any) -> list[Any]:
     """B's district queue: a preschool with an age group, an application, a run and its direction."""
     from oqu.equeue import services as queue_services
