@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "oqu.analytics",
     "oqu.preschool",
     "oqu.equeue",
+    "oqu.eservices",
+    "oqu.forecast",
+    "oqu.passport",
     "oqu.demo",
     "oqu.web",
 ]
