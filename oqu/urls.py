@@ -35,5 +35,8 @@ urlpatterns = [
     path("profiles/", include("oqu.profiles.urls")),
     path("cabinet/", include("oqu.cabinet.urls")),
     path("analytics/", include("oqu.analytics.urls")),
+    path("eservices/", include("oqu.eservices.urls")),
+    path("forecast/", include("oqu.forecast.urls")),
+    path("passport/", include("oqu.passport.urls")),
     path("", include("oqu.web.urls")),
 ]

@@ -54,11 +54,15 @@ def _own_filter(actor: scope.Actor) -> Q:
     )
 
 
+def staff_filter(actor: scope.Actor) -> Q:
+    """Applications addressed to organizations where the actor holds the view capability."""
+    return scope.path_filter(actor, VIEW, "organization__path")
+
+
 def application_queryset(actor: scope.Actor) -> QuerySet[ServiceApplication]:
     if actor.is_anonymous:
         return ServiceApplication.objects.none()
-    staff = scope.path_filter(actor, VIEW, "organization__path")
-    return ServiceApplication.objects.filter(staff | _own_filter(actor)).select_related(
+    return ServiceApplication.objects.filter(staff_filter(actor) | _own_filter(actor)).select_related(
         "service", "organization", "subject", "applicant"
     )
 
@@ -112,12 +116,11 @@ def documents(application: ServiceApplication) -> list[ApplicationDocument]:
     return list(application.documents.all())
 
 
-def document_get(
-    actor: scope.Actor, application: ServiceApplication, document_id: UUID | str
-) -> ApplicationDocument:
-    return scope.get_in(
-        ApplicationDocument.objects.filter(application=application), document_id, actor, VIEW
-    )
+def document_get(actor: scope.Actor, document_id: UUID | str) -> ApplicationDocument:
+    """A document of an application the actor sees (the same 404 otherwise)."""
+    visible = application_queryset(actor).values("pk")
+    qs = ApplicationDocument.objects.filter(application_id__in=visible)
+    return scope.get_in(qs, document_id, actor, VIEW)
 
 
 def is_applicant(actor: scope.Actor, application: ServiceApplication) -> bool:
