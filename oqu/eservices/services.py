@@ -270,7 +270,14 @@ def application_transition(
             fields={"transition": ["unknown"]},
         )
     if step["by"] == "organization":
-        scope.require(actor, selectors.DECIDE, application.organization, target=application)
+        # the caller found the application among those the actor sees: a refusal is 403
+        scope.require(
+            actor,
+            selectors.DECIDE,
+            application.organization,
+            target=application,
+            target_visible=True,
+        )
     elif not selectors.is_applicant(actor, application):
         raise Forbidden()
     if application.is_final or application.status not in step["from"]:

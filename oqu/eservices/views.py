@@ -21,6 +21,8 @@ from oqu.web.actor import actor_of
 from oqu.web.views import login_required
 
 from . import presenters, selectors, services
+
+FORECAST_VIEW = "forecast.demand.view"
 from .download import file_response
 
 
@@ -47,6 +49,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "mine": [presenters.application_summary(a, language) for a in mine],
             "can_apply": bool(actor.person_id),
             "is_staff": _is_staff(actor),
+            "show_forecast": actor.is_platform_admin or bool(actor.paths_for(FORECAST_VIEW)),
         },
     )
 
