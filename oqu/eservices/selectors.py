@@ -171,7 +171,7 @@ def deciding_organizations(service: Service, subject: Person | None = None) -> Q
     )
     if subject is not None:
         regions = [
-            path[: _region_path_length(path)]
+            _region_path(path)
             for path in subject.enrolments.filter(end_date__isnull=True).values_list(
                 "organization__path", flat=True
             )
@@ -184,10 +184,10 @@ def deciding_organizations(service: Service, subject: Person | None = None) -> Q
     return qs.order_by("name")[:500]
 
 
-def _region_path_length(path: str) -> int:
-    """Paths are '/seg/seg/…/': the first two segments are the republic and the region."""
-    parts = path.strip("/").split("/")
-    return len("/" + "/".join(parts[:2]) + "/")
+def _region_path(path: str) -> str:
+    """'KZ/region/district/org/' → 'KZ/region/': the republic and the region segments."""
+    ends = [i for i, char in enumerate(path) if char == "/"]
+    return path[: ends[1] + 1] if len(ends) > 1 else path
 
 
 def deadline_passed(application: ServiceApplication, today: dt.date | None = None) -> bool:

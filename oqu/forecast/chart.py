@@ -21,6 +21,9 @@ def demand_chart(
     def y_of(value: float) -> float:
         return TOP + plot_h - value / peak * plot_h
 
+    def n(value: float) -> str:
+        return f"{value:.1f}"
+
     parts = [
         format_html(
             '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" '
@@ -42,9 +45,9 @@ def demand_chart(
         value = peak * tick / 4
         parts.append(
             format_html(
-                '<text x="{}" y="{:.1f}" font-size="11" text-anchor="end">{}</text>',
+                '<text x="{}" y="{}" font-size="11" text-anchor="end">{}</text>',
                 LEFT - 6,
-                y_of(value) + 4,
+                n(y_of(value) + 4),
                 round(value),
             )
         )
@@ -52,12 +55,12 @@ def demand_chart(
         x = LEFT + index * slot + bar / 2
         parts.append(
             format_html(
-                '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="#2b6cb0">'
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="#2b6cb0">'
                 "<title>{} {}: {}</title></rect>",
-                x,
-                y_of(demand),
-                bar,
-                TOP + plot_h - y_of(demand),
+                n(x),
+                n(y_of(demand)),
+                n(bar),
+                n(TOP + plot_h - y_of(demand)),
                 demand_label,
                 year,
                 demand,
@@ -65,12 +68,12 @@ def demand_chart(
         )
         parts.append(
             format_html(
-                '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="#a0aec0">'
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="#a0aec0">'
                 "<title>{} {}: {}</title></rect>",
-                x + bar,
-                y_of(capacity),
-                bar,
-                TOP + plot_h - y_of(capacity),
+                n(x + bar),
+                n(y_of(capacity)),
+                n(bar),
+                n(TOP + plot_h - y_of(capacity)),
                 capacity_label,
                 year,
                 capacity,
@@ -78,8 +81,8 @@ def demand_chart(
         )
         parts.append(
             format_html(
-                '<text x="{:.1f}" y="{}" font-size="12" text-anchor="middle">{}</text>',
-                x + bar,
+                '<text x="{}" y="{}" font-size="12" text-anchor="middle">{}</text>',
+                n(x + bar),
                 HEIGHT - BOTTOM + 18,
                 year,
             )

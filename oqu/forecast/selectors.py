@@ -63,12 +63,24 @@ def default_territory(actor: scope.Actor) -> Unit | None:
     return territories(actor).order_by("depth", "path").first()
 
 
-def _district_path(path: str) -> str:
-    parts = path.strip("/").split("/")
-    return "/" + "/".join(parts[:3]) + "/" if len(parts) >= 3 else ""
+def _prefixes(path: str) -> list[str]:
+    """'KZ/ab/cd/' → ['KZ/', 'KZ/ab/', 'KZ/ab/cd/']: the paths of the unit and its ancestors."""
+    return [path[: i + 1] for i, char in enumerate(path) if char == "/"]
 
 
-def _births_by_district(territory: Unit, cutoff: dt.date) -> dict[str, dict[Any, dt.date]]:
+class _DistrictOf:
+    """Which of the territory's districts a unit path lies in ('' when none)."""
+
+    def __init__(self, districts: list[Unit]) -> None:
+        self.paths = {d.path for d in districts}
+
+    def __call__(self, path: str) -> str:
+        return next((p for p in _prefixes(path) if p in self.paths), "")
+
+
+def _births_by_district(
+    territory: Unit, cutoff: dt.date, district_of: _DistrictOf
+) -> dict[str, dict[Any, dt.date]]:
     """District path → {child id: birth date}; the queue's district of residence wins."""
     under = territory.path
     queue = (
@@ -90,7 +102,7 @@ def _births_by_district(territory: Unit, cutoff: dt.date) -> dict[str, dict[Any,
     births: dict[str, dict[Any, dt.date]] = {}
     for rows in (queue, enrolled, in_groups):
         for child_id, birth, path in rows:
-            district = _district_path(path)
+            district = district_of(path)
             if not district or child_id in placed:
                 continue
             placed[child_id] = district
@@ -98,10 +110,10 @@ def _births_by_district(territory: Unit, cutoff: dt.date) -> dict[str, dict[Any,
     return births
 
 
-def _by_district(rows: Any) -> dict[str, int]:
+def _by_district(rows: Any, district_of: _DistrictOf) -> dict[str, int]:
     totals: dict[str, int] = {}
     for path, value in rows:
-        district = _district_path(path)
+        district = district_of(path)
         if district:
             totals[district] = totals.get(district, 0) + (value or 0)
     return totals
@@ -120,25 +132,29 @@ def territory_forecast(
             "name"
         )
     )
-    births = _births_by_district(territory, cutoff)
+    district_of = _DistrictOf(districts)
+    births = _births_by_district(territory, cutoff, district_of)
     under = territory.path
     capacity = _by_district(
         AgeGroup.objects.filter(is_active=True, organization__path__startswith=under)
         .values("organization__path")
         .annotate(total=Sum("capacity"))
-        .values_list("organization__path", "total")
+        .values_list("organization__path", "total"),
+        district_of,
     )
     queued = _by_district(
         QueueApplication.objects.filter(status="queued", organization__path__startswith=under)
         .values("organization__path")
         .annotate(n=Count("pk"))
-        .values_list("organization__path", "n")
+        .values_list("organization__path", "n"),
+        district_of,
     )
     enrolled = _by_district(
         GroupMembership.objects.filter(end_date__isnull=True, organization__path__startswith=under)
         .values("organization__path")
         .annotate(n=Count("pk"))
-        .values_list("organization__path", "n")
+        .values_list("organization__path", "n"),
+        district_of,
     )
     rows = []
     for district in districts:
