@@ -115,6 +115,7 @@ def world(org_tree: Any, family: Any, user_with_role: Any) -> World:
     _own(w, *_lms_objects(teacher_user, learner))
     _own(w, *_testing_and_feedback_objects(head, tree.school_b1, school_objects[-1], learner))
     _own(w, *_profile_objects(head, teacher, learner))
+    _own(w, *_eservice_objects(parent_user, learner, tree.school_b1))
     _own(w, employment, enrolment, guardianship, teacher_grant, teacher_user, parent_user)
     _own(w, *w.b_head.grants.all(), w.b_head)
     _own(w, *ActionRecord.objects.filter(organization=tree.school_b1))
@@ -373,6 +374,25 @@ def _profile_objects(head: Any, teacher: Any, learner: Any) -> list[Any]:
         },
     )
     return [certificate, education, olympiad]
+
+
+def _eservice_objects(parent_user: Any, learner: Any, school: Any) -> list[Any]:
+    """B's parent's home-schooling application to school B1 for B's learner, with its document
+    (the learner's passport is reached through the learner, already in the fixture)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from oqu.eservices import services as eservice_services
+    from oqu.eservices.models import Service
+
+    application = eservice_services.application_submit(
+        actor=scope.actor_for(parent_user),
+        service=Service.objects.get(code="home_schooling"),
+        organization=school,
+        subject=learner,
+        data={"start_date": "2026-12-01", "form": "online"},
+        uploads={"medical_conclusion": [SimpleUploadedFile("b.pdf", b"%PDF-1.4 B")]},
+    )
+    return [application, application.documents.get()]
 
 
 # ---------------------------------------------------------------------------------------------------
