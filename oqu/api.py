@@ -10,8 +10,8 @@ from oqu.audit.dbms_api import router as dbms_router
 from oqu.audit.journal_api import router as journal_router
 from oqu.cabinet.api import router as cabinet_router
 from oqu.eservices.api import router as eservices_router
-from oqu.forecast.api import router as forecast_router
 from oqu.feedback.api import router as feedback_router
+from oqu.forecast.api import router as forecast_router
 from oqu.identity.api import router as identity_router
 from oqu.identity.mfa_api import router as mfa_router
 from oqu.journal.api import router as ejournal_router

@@ -148,7 +148,9 @@ class TransitionIn(Schema):
 
 
 class ApplicationFilter(Schema):
-    mine: bool = Field(False, description="Only applications you filed or that are about you or your children.")
+    mine: bool = Field(
+        False, description="Only applications you filed or that are about you or your children."
+    )
     status: str | None = Field(None, max_length=40)
     service: str | None = Field(None, max_length=60)
     organization: UUID | None = None
@@ -180,7 +182,9 @@ def _form_data(raw: str) -> dict[str, Any]:
         data = None
     if not isinstance(data, dict):
         raise ValidationError(
-            _("The form data must be a JSON object."), code="data_invalid", fields={"data": ["invalid"]}
+            _("The form data must be a JSON object."),
+            code="data_invalid",
+            fields={"data": ["invalid"]},
         )
     return data
 
@@ -191,7 +195,9 @@ def application_submit(request: HttpRequest, payload: Form[SubmitForm]) -> Any:
     (e.g. `health_certificate`); the form's fields as JSON in `data`."""
     who = actor(request)
     service = selectors.service_get(payload.service)
-    organization = Unit.objects.filter(pk=payload.organization_id).select_related("org_type").first()
+    organization = (
+        Unit.objects.filter(pk=payload.organization_id).select_related("org_type").first()
+    )
     subject = Person.objects.filter(pk=payload.subject_id).first()
     if organization is None:
         raise ValidationError(

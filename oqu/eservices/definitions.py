@@ -144,7 +144,9 @@ def validate(definition: Any) -> dict[str, Any]:
         raise DefinitionError("decided_by.org_types: list the kinds of organization that decide")
     age = definition.get("subject_age")
     if age is not None and not (
-        isinstance(age, dict) and isinstance(age.get("min"), int) and isinstance(age.get("max"), int)
+        isinstance(age, dict)
+        and isinstance(age.get("min"), int)
+        and isinstance(age.get("max"), int)
     ):
         raise DefinitionError("subject_age: needs integer 'min' and 'max'")
     statuses = _check_statuses(definition)

@@ -96,7 +96,9 @@ def application_detail(
     application: ServiceApplication, actor: Any, language: str
 ) -> dict[str, Any]:
     definition = application.service.definition
-    labels = {f["code"]: definitions.text(f["label"], language) for f in definition.get("fields", [])}
+    labels = {
+        f["code"]: definitions.text(f["label"], language) for f in definition.get("fields", [])
+    }
     kinds = {
         d["code"]: definitions.text(d["name"], language) for d in definition.get("documents", [])
     }

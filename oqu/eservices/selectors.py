@@ -62,9 +62,9 @@ def staff_filter(actor: scope.Actor) -> Q:
 def application_queryset(actor: scope.Actor) -> QuerySet[ServiceApplication]:
     if actor.is_anonymous:
         return ServiceApplication.objects.none()
-    return ServiceApplication.objects.filter(staff_filter(actor) | _own_filter(actor)).select_related(
-        "service", "organization", "subject", "applicant"
-    )
+    return ServiceApplication.objects.filter(
+        staff_filter(actor) | _own_filter(actor)
+    ).select_related("service", "organization", "subject", "applicant")
 
 
 def application_get(actor: scope.Actor, application_id: UUID | str) -> ServiceApplication:
@@ -154,7 +154,9 @@ def subjects_for(actor: scope.Actor, service: Service) -> list[Person]:
     if kind in ("self", "guardian_or_self"):
         people.extend(Person.objects.filter(pk=actor.person_id))
     if kind in ("guardian", "guardian_or_self"):
-        people.extend(Person.objects.filter(pk__in=_wards_of(actor.person_id)).order_by("birth_date"))
+        people.extend(
+            Person.objects.filter(pk__in=_wards_of(actor.person_id)).order_by("birth_date")
+        )
     return people
 
 

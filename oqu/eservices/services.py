@@ -88,9 +88,7 @@ def _check_age(service: Service, subject: Person, today: dt.date) -> None:
         )
 
 
-def _checked_documents(
-    service: Service, uploads: dict[str, list[Any]]
-) -> list[tuple[str, Any]]:
+def _checked_documents(service: Service, uploads: dict[str, list[Any]]) -> list[tuple[str, Any]]:
     """Every upload checked by content; every required document present; unknown kinds refused."""
     declared = {d["code"]: d for d in service.definition.get("documents", [])}
     unknown = sorted(k for k, files in uploads.items() if files and k not in declared)

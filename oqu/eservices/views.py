@@ -21,9 +21,9 @@ from oqu.web.actor import actor_of
 from oqu.web.views import login_required
 
 from . import presenters, selectors, services
+from .download import file_response
 
 FORECAST_VIEW = "forecast.demand.view"
-from .download import file_response
 
 
 def _language() -> str:
@@ -191,9 +191,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     overdue = request.GET.get("overdue") == "1"
     status = request.GET.get("status") or None
     service = request.GET.get("service") or None
-    qs = selectors.application_list(
-        actor, status=status, service=service, overdue=overdue
-    ).filter(selectors.staff_filter(actor))
+    qs = selectors.application_list(actor, status=status, service=service, overdue=overdue).filter(
+        selectors.staff_filter(actor)
+    )
     rows = qs.order_by("deadline", "-submitted_at")[:300]
     return render(
         request,

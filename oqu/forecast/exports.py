@@ -13,7 +13,9 @@ def forecast_xlsx(data: dict[str, Any]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Forecast")[:31]
-    sheet.append([_("Preschool places: demand forecast"), data["territory_name"], str(data["as_of"])])
+    sheet.append(
+        [_("Preschool places: demand forecast"), data["territory_name"], str(data["as_of"])]
+    )
     sheet.append(
         [
             _("District"),

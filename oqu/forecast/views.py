@@ -44,8 +44,7 @@ def index(request: HttpRequest) -> HttpResponse:
     data = presenters.forecast_data(selectors.territory_forecast(actor, territory))
     chart = demand_chart(
         [(y["year"], y["demand"], y["capacity"]) for y in data["total"]],
-        title=_("Demand for preschool places and capacity: %(name)s")
-        % {"name": territory.name},
+        title=_("Demand for preschool places and capacity: %(name)s") % {"name": territory.name},
         demand_label=_("Demand"),
         capacity_label=_("Capacity"),
     )

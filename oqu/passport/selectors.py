@@ -20,7 +20,6 @@ from oqu.audit import journal
 from oqu.equeue.models import Application as QueueApplication
 from oqu.equeue.models import Preference
 from oqu.eservices.models import ServiceApplication
-
 from oqu.people.models import Enrolment, Guardianship, Person
 from oqu.preschool.models import GroupMembership
 from oqu.school.models import ClassMembership
@@ -168,6 +167,3 @@ def timeline(passport: Passport, language: str) -> list[dict[str, Any]]:
             }
         )
     return sorted(steps, key=lambda step: step["date"])
-
-
-

@@ -80,7 +80,9 @@ def test_map_svc_loader_is_idempotent_and_updates_a_changed_file(tmp_path, capsy
         lambda d: d["transitions"][0].update(to="nowhere"),
         lambda d: d.update(applicant="anyone"),
         lambda d: [s.pop("final", None) for s in d["statuses"]],
-        lambda d: d["fields"].append({"code": "x", "type": "file", "label": {"kk": "x", "ru": "x"}}),
+        lambda d: d["fields"].append(
+            {"code": "x", "type": "file", "label": {"kk": "x", "ru": "x"}}
+        ),
         lambda d: d["statuses"][0].update(deadline_working_days=0),
         lambda d: d["name"].pop("kk"),
     ],
@@ -130,44 +132,55 @@ def test_map_svc_16_parent_applies_staff_decide_parent_sees_history_and_is_notif
     assert [h["to_status"] for h in history] == ["submitted", "under_review", "enrolled"]
     notes = Notification.objects.filter(user=svc.parent_user, topic="eservices.status")
     assert notes.count() == 3
-    assert ActionRecord.objects.filter(
-        target_id=app_id,
-        action__in=[
-            "eservices.application.submit",
-            "eservices.application.review",
-            "eservices.application.enrol",
-        ],
-    ).count() == 3
+    assert (
+        ActionRecord.objects.filter(
+            target_id=app_id,
+            action__in=[
+                "eservices.application.submit",
+                "eservices.application.review",
+                "eservices.application.enrol",
+            ],
+        ).count()
+        == 3
+    )
 
 
 def test_map_svc_refusal_needs_a_reason_and_only_the_applicant_withdraws(svc):
     app_id = _first_grade(svc).json()["id"]
     refused = _decide(svc.director, app_id, "refuse")
-    assert refused.status_code == 400 and refused.json()["code"] == "reason_required"
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "reason_required"
     assert _decide(svc.director, app_id, "withdraw").status_code == 403
     assert _decide(svc.parent_user, app_id, "withdraw").json()["status"] == "withdrawn"
     again = _decide(svc.parent_user, app_id, "withdraw")
-    assert again.status_code == 409 and again.json()["code"] == "transition_not_allowed"
+    assert again.status_code == 409
+    assert again.json()["code"] == "transition_not_allowed"
     assert StatusChange.objects.filter(application_id=app_id).count() == 2
 
 
 def test_map_svc_documents_are_checked_by_content_and_required_ones_enforced(svc):
     fake = SimpleUploadedFile("063.pdf", b"<html>not a pdf</html>", content_type="application/pdf")
     response = _first_grade(svc, files={"health_certificate": fake})
-    assert response.status_code == 400 and response.json()["code"] == "file_content"
+    assert response.status_code == 400
+    assert response.json()["code"] == "file_content"
     missing = _first_grade(svc, files={})
-    assert missing.status_code == 400 and missing.json()["code"] == "document_required"
+    assert missing.status_code == 400
+    assert missing.json()["code"] == "document_required"
     unknown = _first_grade(svc, files={"health_certificate": pdf(), "passport_scan": pdf()})
-    assert unknown.status_code == 400 and unknown.json()["code"] == "document_unknown"
+    assert unknown.status_code == 400
+    assert unknown.json()["code"] == "document_unknown"
     assert not ServiceApplication.objects.exists()
     assert not ApplicationDocument.objects.exists()
 
 
 def test_map_svc_applicant_organization_age_and_duplicates_are_checked(svc):
     # not the parent's child → 404, like a missing person
-    assert submit(
-        svc.other_parent_user, "home_schooling", svc.tree.school_a1, svc.child, {}
-    ).status_code == 404
+    assert (
+        submit(
+            svc.other_parent_user, "home_schooling", svc.tree.school_a1, svc.child, {}
+        ).status_code
+        == 404
+    )
     # a preschool does not enrol into first grade
     wrong = submit(
         svc.parent_user,
@@ -190,7 +203,8 @@ def test_map_svc_applicant_organization_age_and_duplicates_are_checked(svc):
     assert too_old.json()["code"] == "subject_age"
     assert _first_grade(svc).status_code == 201
     duplicate = _first_grade(svc)
-    assert duplicate.status_code == 409 and duplicate.json()["code"] == "application_open"
+    assert duplicate.status_code == 409
+    assert duplicate.json()["code"] == "application_open"
 
 
 def test_map_svc_58_student_applies_for_academic_leave_college_decides(svc):
@@ -254,7 +268,8 @@ def test_map_svc_scope_others_get_404_the_district_sees_but_does_not_decide(svc)
     document = ApplicationDocument.objects.get(application_id=app_id)
     assert client_for(svc.b_director).get(f"{API}/documents/{document.pk}").status_code == 404
     got = client_for(svc.director).get(f"{API}/documents/{document.pk}")
-    assert got.status_code == 200 and b"".join(got.streaming_content) == PDF
+    assert got.status_code == 200
+    assert b"".join(got.streaming_content) == PDF
 
 
 def test_map_svc_deadline_in_working_days_and_the_overdue_list(svc):
@@ -268,9 +283,11 @@ def test_map_svc_deadline_in_working_days_and_the_overdue_list(svc):
     with time_machine.travel(dt.datetime(2026, 12, 8, 12, 0, tzinfo=ALMATY), tick=False):
         rows = client_for(svc.director).get(overdue_url).json()
         assert [(r["id"], r["overdue"]) for r in rows] == [(body["id"], True)]
-        district = client_for(svc.district_head).get(
-            f"{API}/applications", {"overdue": True}
-        ).json()["items"]
+        district = (
+            client_for(svc.district_head)
+            .get(f"{API}/applications", {"overdue": True})
+            .json()["items"]
+        )
         assert [r["id"] for r in district] == [body["id"]]
         assert client_for(svc.b_director).get(overdue_url).status_code == 404
 
@@ -308,24 +325,63 @@ def test_map_svc_new_service_from_a_fixture_file_alone(svc, tmp_path):
     definition = {
         "code": "extern_permission",
         "map": "MAP-SVC-22",
-        "name": {"kk": "Экстернат нысанында оқуға рұқсат", "ru": "Разрешение на обучение экстерном"},
+        "name": {
+            "kk": "Экстернат нысанында оқуға рұқсат",
+            "ru": "Разрешение на обучение экстерном",
+        },
         "applicant": "guardian_or_self",
         "decided_by": {"org_types": ["school"]},
         "initial": "received",
         "statuses": [
-            {"code": "received", "name": {"kk": "Қабылданды", "ru": "Принято"}, "deadline_working_days": 10},
-            {"code": "permitted", "name": {"kk": "Рұқсат берілді", "ru": "Разрешено"}, "final": True},
-            {"code": "denied", "name": {"kk": "Рұқсат етілмеді", "ru": "Не разрешено"}, "final": True},
+            {
+                "code": "received",
+                "name": {"kk": "Қабылданды", "ru": "Принято"},
+                "deadline_working_days": 10,
+            },
+            {
+                "code": "permitted",
+                "name": {"kk": "Рұқсат берілді", "ru": "Разрешено"},
+                "final": True,
+            },
+            {
+                "code": "denied",
+                "name": {"kk": "Рұқсат етілмеді", "ru": "Не разрешено"},
+                "final": True,
+            },
         ],
         "transitions": [
-            {"code": "permit", "name": {"kk": "Рұқсат беру", "ru": "Разрешить"}, "from": ["received"], "to": "permitted", "by": "organization"},
-            {"code": "deny", "name": {"kk": "Бас тарту", "ru": "Отказать"}, "from": ["received"], "to": "denied", "by": "organization", "reason_required": True},
+            {
+                "code": "permit",
+                "name": {"kk": "Рұқсат беру", "ru": "Разрешить"},
+                "from": ["received"],
+                "to": "permitted",
+                "by": "organization",
+            },
+            {
+                "code": "deny",
+                "name": {"kk": "Бас тарту", "ru": "Отказать"},
+                "from": ["received"],
+                "to": "denied",
+                "by": "organization",
+                "reason_required": True,
+            },
         ],
         "documents": [
-            {"code": "grades_extract", "name": {"kk": "Бағалар үзіндісі", "ru": "Выписка оценок"}, "required": True}
+            {
+                "code": "grades_extract",
+                "name": {"kk": "Бағалар үзіндісі", "ru": "Выписка оценок"},
+                "required": True,
+            }
         ],
         "fields": [
-            {"code": "grade", "type": "integer", "required": True, "min": 1, "max": 11, "label": {"kk": "Сынып", "ru": "Класс"}}
+            {
+                "code": "grade",
+                "type": "integer",
+                "required": True,
+                "min": 1,
+                "max": 11,
+                "label": {"kk": "Сынып", "ru": "Класс"},
+            }
         ],
     }
     path = tmp_path / "extern_permission.json"

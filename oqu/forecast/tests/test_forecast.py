@@ -47,14 +47,16 @@ def test_map_ai_02_cohort_method_by_hand():
         (2028, 5.0, 5),  # cohort 2027 estimated as mean(3, 6, 3) = 4 → 2 + 3
         (2029, 6.0, 5),  # 4 × 0.5 + 4 × 1.0
     ]
-    assert years[1].ages[0].estimated and not years[1].ages[1].estimated
+    assert years[1].ages[0].estimated
+    assert not years[1].ages[1].estimated
     assert years[0].gap == 2.5
 
 
 @pytest.mark.django_db
 def test_map_ai_02_assumptions_are_an_effective_dated_rule_set():
     first = rules.assumptions_on(D(2026, 11, 1))
-    assert first.take_up_by_age[3] == 0.85 and first.horizon_years == 3
+    assert first.take_up_by_age[3] == 0.85
+    assert first.horizon_years == 3
     RuleSet.objects.create(
         code=rules.TAKE_UP_CODE,
         valid_from=D(2027, 1, 1),
@@ -80,12 +82,18 @@ def region(org_tree: Any, user_with_role: Any) -> Any:
             submitted_at=timezone.now(),
         )
     group = AgeGroup.objects.create(
-        organization=tree.preschool_a1, school_year="2026-2027", name="Балапан", kind="middle",
+        organization=tree.preschool_a1,
+        school_year="2026-2027",
+        name="Балапан",
+        kind="middle",
         capacity=2,
     )
     in_group = f.make_person("Бала", "Топта", D(2022, 4, 1), "F")
     GroupMembership.objects.create(
-        organization=tree.preschool_a1, group=group, child=in_group, start_date=D(2025, 9, 1),
+        organization=tree.preschool_a1,
+        group=group,
+        child=in_group,
+        start_date=D(2025, 9, 1),
         start_move="enrolled",
     )
     AgeGroup.objects.create(
@@ -126,7 +134,9 @@ def test_map_ai_02_district_sees_its_demand_queue_and_capacity(region):
     assert first["demand"] == pytest.approx(3.6)
     assert first["gap"] == pytest.approx(1.6)
     assert [y["year"] for y in body["total"]] == [2027, 2028, 2029]
-    assert "take-up" not in body["assumptions"]["source"] or body["assumptions"]["confidence"] == "L"
+    assert (
+        "take-up" not in body["assumptions"]["source"] or body["assumptions"]["confidence"] == "L"
+    )
 
 
 @pytest.mark.django_db
@@ -139,9 +149,10 @@ def test_map_ai_02_territory_scope(region):
     district = _client(region.district_user)
     assert district.get(URL, {"territory": str(tree.district_a2.pk)}).status_code == 404
     assert district.get(URL, {"territory": str(tree.region_a.pk)}).status_code == 404
-    assert _client(region.region_user).get(
-        URL, {"territory": str(tree.region_b.pk)}
-    ).status_code == 404
+    assert (
+        _client(region.region_user).get(URL, {"territory": str(tree.region_b.pk)}).status_code
+        == 404
+    )
     assert _client(region.director).get(URL).status_code == 403
     assert _client(region.parent_user).get(URL).status_code == 403
     assert _client(region.parent_user).get("/forecast/").status_code == 403
@@ -153,13 +164,18 @@ def test_map_ai_02_page_has_chart_table_method_and_export(region):
     page = client.get("/forecast/", {"territory": str(region.tree.region_a.pk)})
     html = page.content.decode()
     assert page.status_code == 200
-    assert "<svg" in html and 'data-testid="forecast-table"' in html
-    assert 'data-testid="forecast-method"' in html and "0.85" in html
+    assert "<svg" in html
+    assert 'data-testid="forecast-table"' in html
+    assert 'data-testid="forecast-method"' in html
+    assert "0.85" in html
     export = client.get("/forecast/export.xlsx", {"territory": str(region.tree.region_a.pk)})
     assert export.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(export.content))
     rows = list(book.worksheets[0].iter_rows(values_only=True))
-    assert {row[0] for row in rows[2:]} == {region.tree.district_a1.name, region.tree.district_a2.name}
+    assert {row[0] for row in rows[2:]} == {
+        region.tree.district_a1.name,
+        region.tree.district_a2.name,
+    }
     assert ActionRecord.objects.filter(action="forecast.export").count() == 1
 
 
