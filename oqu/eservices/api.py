@@ -135,7 +135,7 @@ class ApplicationDetailOut(ApplicationOut):
     )
 
 
-class SubmitForm(Schema):
+class ApplicationIn(Schema):
     service: str = Field(..., max_length=60)
     organization_id: UUID
     subject_id: UUID
@@ -190,7 +190,7 @@ def _form_data(raw: str) -> dict[str, Any]:
 
 
 @router.post("/eservices/applications", response={201: ApplicationDetailOut, **WRITE_ERRORS})
-def application_submit(request: HttpRequest, payload: Form[SubmitForm]) -> Any:
+def application_submit(request: HttpRequest, payload: Form[ApplicationIn]) -> Any:
     """File an application (multipart): each document as a file part named by its document code
     (e.g. `health_certificate`); the form's fields as JSON in `data`."""
     who = actor(request)

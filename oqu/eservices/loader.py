@@ -39,6 +39,19 @@ def read_definition(path: Path) -> dict[str, Any]:
         raise DefinitionError(f"{path.name}: {error}") from None
 
 
+def _check_live_statuses(row: Any, definition: dict[str, Any]) -> None:
+    """A changed file must keep every status an open application is in (and not make it final)."""
+    open_statuses = set(
+        row.applications.filter(is_final=False).values_list("status", flat=True).distinct()
+    )
+    kept = {s["code"] for s in definition["statuses"] if not s.get("final")}
+    lost = sorted(open_statuses - kept)
+    if lost:
+        raise DefinitionError(
+            f"{definition['code']}: open applications are in statuses the new file drops: {lost}"
+        )
+
+
 def load_files(service_model: Any, paths: list[Path]) -> LoadResult:
     """Create or update one `Service` per file; every file is checked before any row changes."""
     definitions = [read_definition(path) for path in paths]
@@ -58,6 +71,7 @@ def load_files(service_model: Any, paths: list[Path]) -> LoadResult:
             service_model.objects.create(code=code, **values)
             result.created.append(code)
         elif row.version != values["version"] or row.is_active != values["is_active"]:
+            _check_live_statuses(row, definition)
             for name, value in values.items():
                 setattr(row, name, value)
             row.save()

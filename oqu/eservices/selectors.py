@@ -160,17 +160,23 @@ def subjects_for(actor: scope.Actor, service: Service) -> list[Person]:
     return people
 
 
-def deciding_organizations(service: Service, subject: Person | None = None) -> QuerySet[Unit]:
+def deciding_organizations(
+    service: Service, subject: Person | None = None, search: str = ""
+) -> QuerySet[Unit]:
     """Active organizations of the kinds that decide the service, nearest the subject first.
 
     The catalogue of organizations is public; it is narrowed to the region where the subject or
-    their guardians are enrolled when that is known, so the list stays short.
+    their guardians are enrolled when that is known, so the list stays short; `search` finds an
+    organization anywhere by a part of its name or by its BIN.
     """
     qs = Unit.objects.filter(
         kind=Unit.Kind.ORGANIZATION,
         status=Unit.Status.ACTIVE,
         org_type__code__in=service.definition["decided_by"]["org_types"],
     )
+    search = search.strip()[:100]
+    if search:
+        return qs.filter(Q(name__icontains=search) | Q(bin=search)).order_by("name")[:500]
     if subject is not None:
         regions = [
             _region_path(path)

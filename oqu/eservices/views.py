@@ -128,7 +128,10 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             "service": presenters.service_summary(service, language),
             "subjects": [(p, p.full_name(language)) for p in subjects],
             "chosen": chosen,
-            "organizations": selectors.deciding_organizations(service, chosen),
+            "organizations": selectors.deciding_organizations(
+                service, chosen, request.GET.get("q", "")
+            ),
+            "search": request.GET.get("q", ""),
             "error": error,
             "posted": request.POST,
         },

@@ -73,6 +73,24 @@ def test_map_svc_loader_is_idempotent_and_updates_a_changed_file(tmp_path, capsy
     assert Service.objects.get(code=changed["code"]).name_ru == "Новое название"
 
 
+def test_map_svc_a_changed_file_keeps_the_statuses_of_open_applications(svc, tmp_path):
+    from django.core.management.base import CommandError
+
+    assert _first_grade(svc).status_code == 201
+    changed = json.loads(
+        next(p for p in shipped_files() if p.name == "first_grade_enrolment.json").read_text()
+    )
+    changed["statuses"] = [s for s in changed["statuses"] if s["code"] != "submitted"]
+    changed["initial"] = "under_review"
+    for transition in changed["transitions"]:
+        transition["from"] = [s for s in transition["from"] if s != "submitted"] or ["under_review"]
+    path = tmp_path / "first_grade_enrolment.json"
+    path.write_text(json.dumps(changed))
+    with pytest.raises(CommandError, match="submitted"):
+        call_command("load_services", str(path))
+    assert "submitted" in json.dumps(Service.objects.get(code="first_grade_enrolment").definition)
+
+
 @pytest.mark.parametrize(
     "breakage",
     [

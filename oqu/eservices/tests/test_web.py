@@ -113,3 +113,14 @@ def test_map_svc_web_pages_of_others_answer_404(svc):
     assert client_for(svc.other_parent_user).get("/eservices/inbox/").status_code == 403
     application.refresh_from_db()
     assert application.status == "submitted"
+
+
+def test_map_svc_apply_page_finds_organizations_by_name_or_bin(svc):
+    client = client_for(svc.parent_user)
+    url = "/eservices/apply/home_schooling/"
+    found = client.get(url, {"subject": str(svc.child.pk), "q": "940140000385"}).content.decode()
+    assert svc.tree.school_a1.name in found
+    assert svc.tree.school_b1.name not in found
+    by_name = client.get(url, {"subject": str(svc.child.pk), "q": "№ 4"}).content.decode()
+    assert svc.tree.school_b1.name in by_name
+    assert svc.college.name not in by_name  # a college does not organize home schooling
