@@ -309,3 +309,42 @@ def application_transition(
     )
     _notify_applicant(application)
     return application
+
+
+def overdue_reminders(today: dt.date | None = None) -> int:
+    """Tell the deciding staff of each organization how many of its applications are overdue.
+
+    One in-app notice a day per person holding `eservices.application.decide` directly on the
+    organization (heads and deputies); returns how many notices were sent.
+    """
+    from django.db.models import Count, Q
+
+    from oqu.access.models import Grant
+
+    today = today or timezone.localdate()
+    now = timezone.now()
+    counts = dict(
+        ServiceApplication.objects.filter(is_final=False, deadline__lt=today)
+        .values("organization_id")
+        .annotate(n=Count("pk"))
+        .values_list("organization_id", "n")
+    )
+    if not counts:
+        return 0
+    grants = (
+        Grant.objects.filter(unit_id__in=counts, valid_from__lte=now, role__is_active=True)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=now))
+        .select_related("user", "role")
+    )
+    link = reverse("eservices:inbox") + "?overdue=1"
+    sent = 0
+    for grant in grants:
+        if selectors.DECIDE not in grant.role.capabilities or not grant.user.is_active:
+            continue
+        with translation.override(grant.user.language or "kk"):
+            subject = _("Overdue e-service applications: %(count)s") % {
+                "count": counts[grant.unit_id]
+            }
+        notification_send(user=grant.user, topic="eservices.overdue", subject=subject, link=link)
+        sent += 1
+    return sent

@@ -111,6 +111,11 @@ JOBS: tuple[Job, ...] = (
         task_path="oqu.testing.tasks.close_overdue",
         every=timedelta(minutes=1),
     ),
+    Job(
+        name="eservices.remind_overdue",
+        task_path="oqu.eservices.tasks.remind_overdue",
+        daily_at=time(8, 0),
+    ),
 )
 
 

@@ -439,3 +439,17 @@ def test_map_svc_capabilities_migration_gives_roles_their_rights(db):
     assert "eservices.application.view" in caps["district_head"]
     assert "eservices.application.apply" in caps["parent"]
     assert "eservices.application.view" not in caps["school_teacher"]
+
+
+def test_map_svc_deciding_staff_are_reminded_of_overdue_applications(svc):
+    from oqu.eservices.services import overdue_reminders
+    from oqu.kernel.schedule import JOBS
+
+    assert any(j.task_path == "oqu.eservices.tasks.remind_overdue" for j in JOBS)
+    with time_machine.travel(dt.datetime(2026, 12, 4, 10, 0, tzinfo=ALMATY), tick=False):
+        _first_grade(svc)
+        assert overdue_reminders() == 0
+    assert overdue_reminders(dt.date(2026, 12, 8)) == 1  # the director; not the teacher
+    notice = Notification.objects.get(topic="eservices.overdue")
+    assert notice.user == svc.director
+    assert "1" in notice.subject
