@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -27,9 +28,10 @@ def _territory(request: HttpRequest, actor: Any) -> Any:
     raw = request.GET.get("territory")
     if raw:
         try:
-            return selectors.territory_get(actor, raw)
-        except (ValueError, TypeError):
+            territory_id = UUID(raw)
+        except ValueError:
             raise NotFound() from None
+        return selectors.territory_get(actor, territory_id)
     territory = selectors.default_territory(actor)
     if territory is None:
         raise NotFound()

@@ -156,6 +156,7 @@ def test_map_ai_02_territory_scope(region):
     assert _client(region.director).get(URL).status_code == 403
     assert _client(region.parent_user).get(URL).status_code == 403
     assert _client(region.parent_user).get("/forecast/").status_code == 403
+    assert _client(region.region_user).get("/forecast/", {"territory": "x"}).status_code == 404
 
 
 @pytest.mark.django_db
