@@ -10,13 +10,16 @@ from oqu.audit.dbms_api import router as dbms_router
 from oqu.audit.journal_api import router as journal_router
 from oqu.cabinet.api import router as cabinet_router
 from oqu.equeue.api import router as equeue_router
+from oqu.eservices.api import router as eservices_router
 from oqu.feedback.api import router as feedback_router
+from oqu.forecast.api import router as forecast_router
 from oqu.identity.api import router as identity_router
 from oqu.identity.mfa_api import router as mfa_router
 from oqu.journal.api import router as ejournal_router
 from oqu.lms.api import router as lms_router
 from oqu.ops.api import router as ops_router
 from oqu.orgs.api import router as orgs_router
+from oqu.passport.api import router as passport_router
 from oqu.people.api import router as people_router
 from oqu.people.restricted_api import router as restricted_router
 from oqu.pki.api import router as pki_router
@@ -78,3 +81,6 @@ api.add_router("", analytics_router)
 api.add_router("", pki_router)
 api.add_router("", preschool_router)
 api.add_router("", equeue_router)
+api.add_router("", eservices_router)
+api.add_router("", forecast_router)
+api.add_router("", passport_router)

@@ -38,5 +38,8 @@ urlpatterns = [
     path("pki/", include("oqu.pki.urls")),
     path("preschool/", include("oqu.preschool.urls")),
     path("equeue/", include("oqu.equeue.urls")),
+    path("eservices/", include("oqu.eservices.urls")),
+    path("forecast/", include("oqu.forecast.urls")),
+    path("passport/", include("oqu.passport.urls")),
     path("", include("oqu.web.urls")),
 ]

@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "oqu.preschool",
     "oqu.equeue",
     "oqu.pki",
+    "oqu.eservices",
+    "oqu.forecast",
+    "oqu.passport",
     "oqu.demo",
     "oqu.web",
 ]

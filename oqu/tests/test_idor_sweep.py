@@ -119,6 +119,7 @@ def world(org_tree: Any, family: Any, user_with_role: Any) -> World:
     preschool_head, preschool_objects = _preschool_objects(tree.district_b1)
     w.b_insiders.append(preschool_head)
     _own(w, preschool_head, *preschool_objects)
+    _own(w, *_eservice_objects(parent_user, learner, tree.school_b1))
     _own(w, employment, enrolment, guardianship, teacher_grant, teacher_user, parent_user)
     _own(w, *w.b_head.grants.all(), w.b_head)
     _own(w, _pki_verification(head, tree.school_b1))
@@ -520,6 +521,23 @@ def _preschool_objects(district: Any) -> tuple[Any, list[Any]]:
     )
     objects = [kindergarten, head_person, group, child, membership, activity, attendance]
     return head_user, [*objects, status, medical, work, item, batch, line]
+def _eservice_objects(parent_user: Any, learner: Any, school: Any) -> list[Any]:
+    """B's parent's home-schooling application to school B1 for B's learner, with its document
+    (the learner's passport is reached through the learner, already in the fixture)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from oqu.eservices import services as eservice_services
+    from oqu.eservices.models import Service
+
+    application = eservice_services.application_submit(
+        actor=scope.actor_for(parent_user),
+        service=Service.objects.get(code="home_schooling"),
+        organization=school,
+        subject=learner,
+        data={"start_date": "2026-12-01", "form": "online"},
+        uploads={"medical_conclusion": [SimpleUploadedFile("b.pdf", b"%PDF-1.4 B")]},
+    )
+    return [application, application.documents.get()]
 
 
 # ---------------------------------------------------------------------------------------------------
