@@ -120,6 +120,8 @@ JOBS: tuple[Job, ...] = (
         name="preschool.purge_creative_works",
         task_path="oqu.preschool.tasks.purge_creative_works",
         daily_at=time(0, 30),
+    ),
+    Job(
         name="eservices.remind_overdue",
         task_path="oqu.eservices.tasks.remind_overdue",
         daily_at=time(8, 0),

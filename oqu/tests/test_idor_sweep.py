@@ -521,6 +521,8 @@ def _preschool_objects(district: Any) -> tuple[Any, list[Any]]:
     )
     objects = [kindergarten, head_person, group, child, membership, activity, attendance]
     return head_user, [*objects, status, medical, work, item, batch, line]
+
+
 def _eservice_objects(parent_user: Any, learner: Any, school: Any) -> list[Any]:
     """B's parent's home-schooling application to school B1 for B's learner, with its document
     (the learner's passport is reached through the learner, already in the fixture)."""
