@@ -9,6 +9,7 @@ from oqu.audit.api import router as audit_router
 from oqu.audit.dbms_api import router as dbms_router
 from oqu.audit.journal_api import router as journal_router
 from oqu.cabinet.api import router as cabinet_router
+from oqu.edms.api import router as edms_router
 from oqu.feedback.api import router as feedback_router
 from oqu.identity.api import router as identity_router
 from oqu.identity.mfa_api import router as mfa_router
@@ -72,3 +73,4 @@ api.add_router("", school_load_router)
 api.add_router("", profiles_router)
 api.add_router("", cabinet_router)
 api.add_router("", analytics_router)
+api.add_router("", edms_router)

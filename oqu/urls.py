@@ -35,5 +35,6 @@ urlpatterns = [
     path("profiles/", include("oqu.profiles.urls")),
     path("cabinet/", include("oqu.cabinet.urls")),
     path("analytics/", include("oqu.analytics.urls")),
+    path("edms/", include("oqu.edms.urls")),
     path("", include("oqu.web.urls")),
 ]

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "oqu.analytics",
     "oqu.preschool",
     "oqu.equeue",
+    "oqu.edms",
     "oqu.demo",
     "oqu.web",
 ]
