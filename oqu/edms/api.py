@@ -360,3 +360,28 @@ def archive_export(request: HttpRequest, unit_id: UUID) -> Any:
     )
     response["Content-Disposition"] = f'attachment; filename="archive-{organization.pk}.zip"'
     return response
+
+
+class EsedoSendIn(Schema):
+    recipient_bin: str = Field(..., min_length=12, max_length=12, pattern=r"^\d{12}$")
+
+
+class EsedoSendOut(Schema):
+    id: UUID
+    peer_message_id: str
+    status: str
+
+
+@router.post("/edms/documents/{document_id}/esedo", response={201: EsedoSendOut, **WRITE_ERRORS})
+def esedo_send(request: HttpRequest, document_id: UUID, payload: EsedoSendIn) -> Any:
+    """Send a registered outgoing letter to a state body through the unified EDMS (ЕСЭДО)."""
+    who = actor(request)
+    document = selectors.document_get(who, document_id)
+    return 201, services.esedo_send(actor=who, document=document, recipient_bin=payload.recipient_bin)
+
+
+@router.post("/edms/organizations/{unit_id}/esedo/receive", response={200: list[DocumentOut], **WRITE_ERRORS})
+def esedo_receive(request: HttpRequest, unit_id: UUID) -> Any:
+    """Fetch and register the letters ЕСЭДО holds for the organization."""
+    who = actor(request)
+    return services.esedo_receive(actor=who, organization=unit_get(who, unit_id))

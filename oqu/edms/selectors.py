@@ -62,8 +62,8 @@ def _text_filter(qs: QuerySet[Document], query: str) -> QuerySet[Document]:
     vector = SearchVector("search_text", config="simple")
     fts = SearchQuery(" ".join(words), config="simple", search_type="plain")
     return (
-        qs.annotate(rank=SearchRank(vector, fts))
-        .filter(Q(rank__gt=0) | partial)
+        qs.annotate(search=vector, rank=SearchRank(vector, fts))
+        .filter(Q(search=fts) | partial)
         .order_by("-rank", "-created_at")
     )
 

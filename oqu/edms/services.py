@@ -878,3 +878,129 @@ def archive_export(*, actor: Actor, organization: Any) -> Any:
         after={"documents": documents.count()},
     )
     return export.stream_archive(organization, documents)
+
+
+# -- the state bodies' unified EDMS (ЕСЭДО) --------------------------------------------------------
+
+
+def _esedo_client() -> Any:
+    from oqu.exchange.esedo.client import EsedoClient
+
+    return EsedoClient.from_settings()
+
+
+def esedo_send(*, actor: Actor, document: Document, recipient_bin: str) -> Any:
+    """Send a registered outgoing letter to a state body through ЕСЭДО; the outcome is recorded
+    (an unreachable peer is a 409 the user can retry, never a server error)."""
+    from oqu.exchange.esedo.client import EsedoFile, EsedoUnavailable, build_message
+
+    from .models import ExchangeMessage
+
+    scope.require(actor, MANAGE, document.organization, target=document)
+    recipient_bin = (recipient_bin or "").strip()
+    if not (recipient_bin.isdigit() and len(recipient_bin) == 12):
+        raise ValidationError(
+            _("A BIN has 12 digits."), code="bin_invalid", fields={"recipient_bin": ["invalid"]}
+        )
+    if document.kind.group != KindGroup.OUTGOING or document.sequence is None:
+        raise Conflict(_("Only a registered outgoing letter is sent."), code="send_not_ready")
+    version = document.versions.filter(approved_at__isnull=False).order_by("-number").first()
+    message = build_message(
+        sender_bin=document.organization.bin,
+        sender_name=document.organization.name,
+        recipient_bin=recipient_bin,
+        number=document.number,
+        date=document.registered_on.isoformat(),
+        title=document.title,
+        body=document.body,
+        content_sha256=version.content_sha256 if version else "",
+        files=[EsedoFile(a.original_name, a.file.open("rb").read()) for a in document.attachments.all()],
+    )
+    try:
+        peer_id, status, error = _esedo_client().send(message), "accepted", ""
+    except EsedoUnavailable as failure:
+        peer_id, status, error = "", "failed", failure.reason
+    with transaction.atomic():
+        row = ExchangeMessage.objects.create(
+            organization=document.organization,
+            document=document,
+            direction=ExchangeMessage.Direction.OUT,
+            peer_message_id=peer_id,
+            recipient_bin=recipient_bin,
+            sender_bin=document.organization.bin,
+            status=status,
+            error=error,
+        )
+        if status == "accepted" and not document.sent_at:
+            Document.objects.filter(pk=document.pk).update(sent_at=timezone.now())
+        journal.record(
+            actor=actor,
+            action="edms.esedo.send",
+            target=document,
+            after={"message": str(row.pk), "peer_message_id": peer_id, "status": status, "error": error},
+        )
+    if status != "accepted":
+        raise Conflict(
+            _("The unified EDMS of state bodies did not accept the letter now: try again later."),
+            code="esedo_unavailable",
+        )
+    return row
+
+
+def esedo_receive(*, actor: Actor, organization: Any) -> list[Document]:
+    """Fetch the letters ЕСЭДО holds for the organization's BIN, register each as incoming, then
+    acknowledge it (a letter is acknowledged only after it is stored)."""
+    from oqu.exchange.esedo.client import EsedoUnavailable
+
+    from .models import ExchangeMessage
+
+    scope.require(actor, MANAGE, organization)
+    if not organization.bin:
+        raise Conflict(_("The organization has no BIN."), code="organization_no_bin")
+    client = _esedo_client()
+    try:
+        messages = client.inbox(organization.bin)
+    except EsedoUnavailable:
+        raise Conflict(
+            _("The unified EDMS of state bodies does not answer now: try again later."),
+            code="esedo_unavailable",
+        ) from None
+    received = []
+    for message in messages:
+        with transaction.atomic():
+            if ExchangeMessage.objects.filter(
+                organization=organization, direction="in", peer_message_id=message.message_id
+            ).exists():
+                continue
+            document = receive(
+                actor=actor,
+                organization=organization,
+                title=message.title,
+                body=message.body,
+                correspondent=f"{message.sender_name} ({message.sender_bin})",
+                sender_number=message.number,
+                sender_date=_iso_date(message.date),
+                files=[(f.name, f.content) for f in message.files],
+            )
+            ExchangeMessage.objects.create(
+                organization=organization,
+                document=document,
+                direction=ExchangeMessage.Direction.IN,
+                peer_message_id=message.message_id,
+                sender_bin=message.sender_bin,
+                recipient_bin=message.recipient_bin,
+                status="received",
+            )
+        received.append(document)
+        try:
+            client.acknowledge(message.message_id)
+        except EsedoUnavailable:
+            pass  # stored already; the duplicate check skips it next time
+    return received
+
+
+def _iso_date(raw: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        return None

@@ -82,6 +82,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "my_steps": list(selectors.my_steps(actor)[:50]),
         "my_executions": list(selectors.my_executions(actor)[:50]),
         "units": _units_with(actor, services.MANAGE),
+        "recipients": Unit.objects.filter(kind="organization").only("pk", "name").order_by("name")[:500],
         "monitor": bool(actor.paths_for(services.MONITOR)) or actor.is_platform_admin,
         "export_units": _units_with(actor, services.EXPORT),
     }
@@ -158,7 +159,6 @@ def document_page(request: HttpRequest, document_id: UUID) -> HttpResponse:
         "executors": selectors.executors(document.organization) if manager else [],
         "approvers": _approvers(document) if manager and document.is_editable else [],
         "is_executor": document.executor_id == request.user.pk,
-        "recipients": _recipients(document) if manager and document.is_editable else [],
         "verify_url": _verify_url(request, document),
     }
     return render(request, "edms/document.html", context)
@@ -173,14 +173,6 @@ def _field_rows(document: Any) -> list[tuple[str, str, Any]]:
 
 def _approvers(document: Any) -> list[Any]:
     return services._holders(document.organization, services.APPROVE)
-
-
-def _recipients(document: Any) -> list[Unit]:
-    if document.kind.group != "outgoing":
-        return []
-    return list(
-        Unit.objects.filter(kind="organization").exclude(pk=document.organization_id).order_by("name")[:300]
-    )
 
 
 def _verify_url(request: HttpRequest, document: Any) -> str:
@@ -239,6 +231,9 @@ ACTIONS: dict[str, Callable[[HttpRequest, Any, Any], Any]] = {
         actor=a, document=d, comment=r.POST.get("comment", "")
     ),
     "send": lambda r, a, d: services.document_send(actor=a, document=d),
+    "esedo": lambda r, a, d: services.esedo_send(
+        actor=a, document=d, recipient_bin=r.POST.get("recipient_bin", "")
+    ),
     "archive": lambda r, a, d: services.document_archive(
         actor=a,
         document=d,
@@ -261,6 +256,7 @@ document_register = _document_action("register", "The document has been register
 document_assign = _document_action("assign", "The document has been sent for execution.")
 document_execute = _document_action("execute", "The document has been marked executed.")
 document_send = _document_action("send", "The letter has been delivered.")
+document_esedo = _document_action("esedo", "The letter has been sent through the unified EDMS.")
 document_archive = _document_action("archive", "The document has been transferred to the archive.")
 
 
@@ -378,3 +374,18 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     if found is None:
         return render(request, "edms/verify.html", {"found": None}, status=404)
     return render(request, "edms/verify.html", {"found": found, **found})
+
+
+@require_POST
+@login_required
+def esedo_receive(request: HttpRequest, unit_id: UUID) -> HttpResponse:
+    actor = actor_of(request)
+    organization = unit_get(actor, unit_id)
+    found: list[Any] = []
+    response = _apply(
+        request,
+        lambda: found.extend(services.esedo_receive(actor=actor, organization=organization)),
+        _("Letters from the unified EDMS have been received."),
+        reverse("edms:index"),
+    )
+    return response
