@@ -751,7 +751,7 @@ def document_send(*, actor: Actor, document: Document) -> Document:
     """Deliver a registered outgoing letter to its recipient on the platform: it becomes an
     incoming letter of the recipient, registered there with the recipient's own number."""
     scope.require(actor, MANAGE, document.organization, target=document)
-    document = Document.objects.select_for_update().select_related("kind", "recipient", "organization").get(
+    document = Document.objects.select_for_update(of=("self",)).select_related("kind", "recipient", "organization").get(
         pk=document.pk
     )
     if document.kind.group != KindGroup.OUTGOING or document.recipient is None:
