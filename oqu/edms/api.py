@@ -54,7 +54,7 @@ class DocumentPatch(Schema):
 class DocumentOut(Schema):
     id: UUID
     organization_id: UUID
-    kind: str = Field(..., alias="kind.code")
+    kind: str
     title: str
     status: str
     number: str
@@ -67,6 +67,10 @@ class DocumentOut(Schema):
     archived_at: dt.datetime | None
     retention_until: dt.date | None
     created_at: dt.datetime
+
+    @staticmethod
+    def resolve_kind(obj: Any) -> str:
+        return obj["kind"] if isinstance(obj, dict) else obj.kind.code
 
 
 class StepOut(Schema):
