@@ -41,7 +41,9 @@ class DocumentIn(Schema):
     body: str = Field("", max_length=100_000)
     fields: dict[str, Any] = Field(default_factory=dict)
     correspondent: str = Field("", max_length=300)
-    recipient_id: UUID | None = Field(None, description="An outgoing letter's recipient on the platform.")
+    recipient_id: UUID | None = Field(
+        None, description="An outgoing letter's recipient on the platform."
+    )
 
 
 class DocumentPatch(Schema):
@@ -190,7 +192,9 @@ def kind_list(request: HttpRequest) -> Any:
 
 
 @router.get("/edms/documents", response={200: page_of(DocumentOut), **LIST_ERRORS})
-def document_list(request: HttpRequest, filters: Query[DocumentFilter], page: Query[PageQuery]) -> Any:
+def document_list(
+    request: HttpRequest, filters: Query[DocumentFilter], page: Query[PageQuery]
+) -> Any:
     """Documents in your scope, by attributes and by words (full text and parts of words)."""
     who = actor(request)
     organization = unit_get(who, filters.organization) if filters.organization else None
@@ -237,7 +241,9 @@ def document_get(request: HttpRequest, document_id: UUID) -> Any:
 def document_change(request: HttpRequest, document_id: UUID, payload: DocumentPatch) -> Any:
     who = actor(request)
     document = selectors.document_get(who, document_id)
-    return services.document_change(actor=who, document=document, **payload.model_dump(exclude_unset=True))
+    return services.document_change(
+        actor=who, document=document, **payload.model_dump(exclude_unset=True)
+    )
 
 
 @router.post(
@@ -264,12 +270,16 @@ def attachment_file(request: HttpRequest, attachment_id: UUID) -> Any:
     return response
 
 
-@router.post("/edms/documents/{document_id}/route", response={200: DocumentDetailOut, **WRITE_ERRORS})
+@router.post(
+    "/edms/documents/{document_id}/route", response={200: DocumentDetailOut, **WRITE_ERRORS}
+)
 def route_start(request: HttpRequest, document_id: UUID, payload: RouteIn) -> Any:
     """Freeze the content into a version and send it along the route."""
     who = actor(request)
     document = selectors.document_get(who, document_id)
-    stages = [[s.model_dump() for s in stage] for stage in payload.stages] if payload.stages else None
+    stages = (
+        [[s.model_dump() for s in stage] for stage in payload.stages] if payload.stages else None
+    )
     services.route_start(actor=who, document=document, stages=stages)
     return _detail(request, selectors.document_get(who, document_id))
 
@@ -308,7 +318,9 @@ def document_send(request: HttpRequest, document_id: UUID) -> Any:
 def document_archive(request: HttpRequest, document_id: UUID, payload: ArchiveIn) -> Any:
     who = actor(request)
     document = selectors.document_get(who, document_id)
-    return services.document_archive(actor=who, document=document, retention_years=payload.retention_years)
+    return services.document_archive(
+        actor=who, document=document, retention_years=payload.retention_years
+    )
 
 
 @router.get("/edms/documents/{document_id}/pdf", response={200: None, 409: Any, **READ_ERRORS})
@@ -350,7 +362,9 @@ def monitor(request: HttpRequest, organization: UUID | None = None) -> Any:
     unit = unit_get(who, organization) if organization else None
     return {
         "late_executions": list(selectors.overdue_executions(who, organization=unit)[:500]),
-        "late_steps": list(selectors.overdue_steps(who, organization=unit).select_related("version")[:500]),
+        "late_steps": list(
+            selectors.overdue_steps(who, organization=unit).select_related("version")[:500]
+        ),
     }
 
 
@@ -360,7 +374,8 @@ def archive_export(request: HttpRequest, unit_id: UUID) -> Any:
     who = actor(request)
     organization = unit_get(who, unit_id)
     response = StreamingHttpResponse(
-        services.archive_export(actor=who, organization=organization), content_type="application/zip"
+        services.archive_export(actor=who, organization=organization),
+        content_type="application/zip",
     )
     response["Content-Disposition"] = f'attachment; filename="archive-{organization.pk}.zip"'
     return response
@@ -381,10 +396,14 @@ def esedo_send(request: HttpRequest, document_id: UUID, payload: EsedoSendIn) ->
     """Send a registered outgoing letter to a state body through the unified EDMS (ЕСЭДО)."""
     who = actor(request)
     document = selectors.document_get(who, document_id)
-    return 201, services.esedo_send(actor=who, document=document, recipient_bin=payload.recipient_bin)
+    return 201, services.esedo_send(
+        actor=who, document=document, recipient_bin=payload.recipient_bin
+    )
 
 
-@router.post("/edms/organizations/{unit_id}/esedo/receive", response={200: list[DocumentOut], **WRITE_ERRORS})
+@router.post(
+    "/edms/organizations/{unit_id}/esedo/receive", response={200: list[DocumentOut], **WRITE_ERRORS}
+)
 def esedo_receive(request: HttpRequest, unit_id: UUID) -> Any:
     """Fetch and register the letters ЕСЭДО holds for the organization."""
     who = actor(request)

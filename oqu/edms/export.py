@@ -45,7 +45,9 @@ def document_pdf(document: Document, verify_url: str) -> bytes:
 
     version = document.versions.filter(approved_at__isnull=False).order_by("-number").first()
     approvals = (
-        list(version.steps.select_related("assignee").filter(status=StepStatus.APPROVED)) if version else []
+        list(version.steps.select_related("assignee").filter(status=StepStatus.APPROVED))
+        if version
+        else []
     )
     html = render_to_string(
         "edms/pdf.html",
@@ -66,7 +68,11 @@ def field_rows(document: Document) -> list[tuple[str, Any]]:
 
     label = "label_ru" if (get_language() or "kk").startswith("ru") else "label_kk"
     values = document.fields or {}
-    return [(spec[label], values[spec["name"]]) for spec in document.kind.field_schema if spec["name"] in values]
+    return [
+        (spec[label], values[spec["name"]])
+        for spec in document.kind.field_schema
+        if spec["name"] in values
+    ]
 
 
 def register_row(document: Document) -> dict[str, Any]:
@@ -141,11 +147,14 @@ def stream_archive(organization: Any, documents: Any) -> Iterator[bytes]:
             row = register_row(document)
             rows.append(row)
             card = {**row, "body": document.body, "fields": document.fields}
-            archive.writestr(f"{_folder(document)}/card.json", json.dumps(card, ensure_ascii=False, indent=2))
+            archive.writestr(
+                f"{_folder(document)}/card.json", json.dumps(card, ensure_ascii=False, indent=2)
+            )
             for attachment in document.attachments.all():
-                with attachment.file.open("rb") as source, archive.open(
-                    _file_path(document, attachment), "w"
-                ) as target:
+                with (
+                    attachment.file.open("rb") as source,
+                    archive.open(_file_path(document, attachment), "w") as target,
+                ):
                     while chunk := source.read(64 * 1024):
                         target.write(chunk)
                         yield sink.take()
@@ -159,8 +168,14 @@ def stream_archive(organization: Any, documents: Any) -> Iterator[bytes]:
         archive.writestr(
             "register.json",
             json.dumps(
-                {"organization": {"id": str(organization.pk), "name": organization.name, "bin": organization.bin},
-                 "documents": rows},
+                {
+                    "organization": {
+                        "id": str(organization.pk),
+                        "name": organization.name,
+                        "bin": organization.bin,
+                    },
+                    "documents": rows,
+                },
                 ensure_ascii=False,
                 indent=2,
             ),

@@ -12,14 +12,23 @@ from typing import Any
 
 
 def _f(name: str, kk: str, ru: str, kind: str = "text", required: bool = True, **extra: Any):
-    return {"name": name, "type": kind, "required": required, "label_kk": kk, "label_ru": ru, **extra}
+    return {
+        "name": name,
+        "type": kind,
+        "required": required,
+        "label_kk": kk,
+        "label_ru": ru,
+        **extra,
+    }
 
 
 APPROVE = {"capability": "edms.document.approve", "days": 2, "signature": False}
 HEAD_SIGNS = {"capability": "edms.document.sign", "days": 1, "signature": True}
 HEAD_APPROVES = {"capability": "edms.document.sign", "days": 2, "signature": False}
 
-CORRESPONDENT = _f("correspondent_number", "Корреспонденттің нөмірі", "Номер корреспондента", required=False)
+CORRESPONDENT = _f(
+    "correspondent_number", "Корреспонденттің нөмірі", "Номер корреспондента", required=False
+)
 CORRESPONDENT_DATE = _f(
     "correspondent_date", "Корреспонденттің күні", "Дата корреспондента", "date", required=False
 )
@@ -86,7 +95,13 @@ KINDS: list[dict[str, Any]] = [
         "number_pattern": "{seq}-{prefix}",
         "fields": [
             _f("employee", "Қызметкер", "Сотрудник"),
-            _f("leave_type", "Демалыс түрі", "Вид отпуска", "choice", choices=["annual", "unpaid", "study"]),
+            _f(
+                "leave_type",
+                "Демалыс түрі",
+                "Вид отпуска",
+                "choice",
+                choices=["annual", "unpaid", "study"],
+            ),
             _f("date_from", "Басталуы", "С", "date"),
             _f("date_to", "Аяқталуы", "По", "date"),
         ],

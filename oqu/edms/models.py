@@ -46,7 +46,9 @@ class DocumentKind(BaseModel):
     number_pattern = models.CharField(_("numbering pattern"), max_length=60)
     field_schema = models.JSONField(_("fields"), default=list, blank=True)
     default_route = models.JSONField(_("default route"), default=list, blank=True)
-    execution_days = models.PositiveSmallIntegerField(_("execution period, working days"), default=0)
+    execution_days = models.PositiveSmallIntegerField(
+        _("execution period, working days"), default=0
+    )
     retention_years = models.PositiveSmallIntegerField(_("retention period, years"), default=5)
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -98,7 +98,9 @@ def document_list(
 
 def steps_of(document: Document) -> list[RouteStep]:
     return list(
-        document.steps.select_related("assignee", "version").order_by("version__number", "stage", "created_at")
+        document.steps.select_related("assignee", "version").order_by(
+            "version__number", "stage", "created_at"
+        )
     )
 
 
@@ -137,14 +139,18 @@ def my_executions(actor: Actor) -> QuerySet[Document]:
     )
 
 
-def overdue_steps(actor: Actor, *, organization: Any = None, today: dt.date | None = None) -> QuerySet[RouteStep]:
+def overdue_steps(
+    actor: Actor, *, organization: Any = None, today: dt.date | None = None
+) -> QuerySet[RouteStep]:
     today = today or timezone.localdate()
     qs = scope.visible(actor, MONITOR, RouteStep.objects.all()).filter(
         status=StepStatus.PENDING, due_date__lt=today
     )
     if organization is not None:
         qs = qs.filter(organization=organization)
-    return qs.select_related("document", "document__kind", "assignee", "organization").order_by("due_date")
+    return qs.select_related("document", "document__kind", "assignee", "organization").order_by(
+        "due_date"
+    )
 
 
 def overdue_executions(
@@ -174,7 +180,11 @@ def verification(token: str) -> dict[str, Any] | None:
     version = document.versions.filter(approved_at__isnull=False).order_by("-number").first()
     approvals = [
         {"name": _user_name(s.assignee), "at": s.acted_at, "signature": s.requires_signature}
-        for s in (version.steps.select_related("assignee").filter(status=StepStatus.APPROVED) if version else [])
+        for s in (
+            version.steps.select_related("assignee").filter(status=StepStatus.APPROVED)
+            if version
+            else []
+        )
     ]
     return {"document": document, "version": version, "approvals": approvals}
 

@@ -13,6 +13,7 @@ both believe they were the last one.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -195,7 +196,9 @@ def document_create(
         author=actor.user,
     )
     refresh_search_text(document)
-    journal.record(actor=actor, action="edms.document.create", target=document, after=_snapshot(document))
+    journal.record(
+        actor=actor, action="edms.document.create", target=document, after=_snapshot(document)
+    )
     return document
 
 
@@ -232,7 +235,9 @@ def document_change(
     document.save()
     refresh_search_text(document)
     old, new = journal.changed(before, _snapshot(document))
-    journal.record(actor=actor, action="edms.document.change", target=document, before=old, after=new)
+    journal.record(
+        actor=actor, action="edms.document.change", target=document, before=old, after=new
+    )
     return document
 
 
@@ -315,7 +320,9 @@ def _freeze_version(actor: Actor, document: Document) -> DocumentVersion:
         {"id": str(a.pk), "name": a.original_name, "sha256": a.sha256}
         for a in document.attachments.order_by("created_at")
     ]
-    number = (document.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    number = (
+        document.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
     return DocumentVersion.objects.create(
         organization=document.organization,
         document=document,
@@ -365,12 +372,18 @@ def default_stages(document: Document) -> list[list[dict[str, Any]]]:
                 holders = [u for u in holders if u.pk != document.author_id] or holders
             if not holders:
                 raise ValidationError(
-                    _("Nobody in the organization can take a step of this route: give the role first."),
+                    _(
+                        "Nobody in the organization can take a step of this route: give the role first."
+                    ),
                     code="route_no_assignee",
                     fields={"stages": [spec["capability"]]},
                 )
             steps += [
-                {"assignee": u, "days": spec.get("days", 2), "signature": spec.get("signature", False)}
+                {
+                    "assignee": u,
+                    "days": spec.get("days", 2),
+                    "signature": spec.get("signature", False),
+                }
                 for u in holders
             ]
         stages.append(steps)
@@ -399,10 +412,14 @@ def clean_stages(document: Document, raw: list[list[dict[str, Any]]]) -> list[li
             if user is None or not scope.actor_for(user).can_at(needed, document.organization.path):
                 raise _route_error(
                     "route_assignee",
-                    _("Every step must go to someone who may approve (or sign) for the organization."),
+                    _(
+                        "Every step must go to someone who may approve (or sign) for the organization."
+                    ),
                 )
             if not 1 <= days <= MAX_DAYS or user.pk in seen:
-                raise _route_error("route_step", _("Each step needs 1–60 working days and one person."))
+                raise _route_error(
+                    "route_step", _("Each step needs 1–60 working days and one person.")
+                )
             seen.add(user.pk)
             steps.append({"assignee": user, "days": days, "signature": signature})
         stages.append(steps)
@@ -414,7 +431,9 @@ def _link(document: Document) -> str:
 
 
 def _notify(user: Any, document: Document, subject: str, body: str = "") -> None:
-    notification_send(user=user, topic="edms", subject=subject[:300], body=body, link=_link(document))
+    notification_send(
+        user=user, topic="edms", subject=subject[:300], body=body, link=_link(document)
+    )
 
 
 def _activate_stage(document: Document, version: DocumentVersion, stage: int) -> list[RouteStep]:
@@ -425,7 +444,9 @@ def _activate_stage(document: Document, version: DocumentVersion, stage: int) ->
         step.due_date = calendar.add_working_days(today, step.days)
         step.save(update_fields=["status", "due_date", "updated_at"])
         subject = (
-            _("Sign the document: %(title)s") if step.requires_signature else _("Approve the document: %(title)s")
+            _("Sign the document: %(title)s")
+            if step.requires_signature
+            else _("Approve the document: %(title)s")
         ) % {"title": document.title}
         _notify(step.assignee, document, subject, _("Deadline: %(date)s") % {"date": step.due_date})
     return steps
@@ -438,8 +459,10 @@ def route_start(
     """Freeze the content into a new version and send it along the route (the kind's default
     route unless the author gives one); the first stage's approvers are notified."""
     scope.require(actor, MANAGE, document.organization, target=document)
-    document = Document.objects.select_for_update().select_related("kind", "organization").get(
-        pk=document.pk
+    document = (
+        Document.objects.select_for_update()
+        .select_related("kind", "organization")
+        .get(pk=document.pk)
     )
     _require_editable(document)
     if not document.kind.default_route and not stages:
@@ -469,13 +492,17 @@ def route_start(
         "content_sha256": version.content_sha256,
         "stages": [[str(s["assignee"].pk) for s in stage] for stage in resolved],
     }
-    journal.record(actor=actor, action="edms.route.start", target=document, before=before, after=after)
+    journal.record(
+        actor=actor, action="edms.route.start", target=document, before=before, after=after
+    )
     return version
 
 
 def _lock_step(actor: Actor, step: RouteStep) -> tuple[Document, RouteStep]:
-    document = Document.objects.select_for_update().select_related("kind", "organization").get(
-        pk=step.document_id
+    document = (
+        Document.objects.select_for_update()
+        .select_related("kind", "organization")
+        .get(pk=step.document_id)
     )
     step = RouteStep.objects.select_related("version").get(pk=step.pk)
     needed = SIGN if step.requires_signature else APPROVE
@@ -522,7 +549,10 @@ def step_approve(*, actor: Actor, step: RouteStep, comment: str = "") -> RouteSt
     if version.steps.filter(stage=step.stage).exclude(status=StepStatus.APPROVED).exists():
         return step  # parallel approval waits for all
     next_stage = (
-        version.steps.filter(stage__gt=step.stage).order_by("stage").values_list("stage", flat=True).first()
+        version.steps.filter(stage__gt=step.stage)
+        .order_by("stage")
+        .values_list("stage", flat=True)
+        .first()
     )
     if next_stage is not None:
         _activate_stage(document, version, next_stage)
@@ -557,7 +587,12 @@ def step_reject(*, actor: Actor, step: RouteStep, comment: str) -> RouteStep:
     _stop_route(document, step, DocumentStatus.REJECTED)
     _step_journal(actor, "edms.step.reject", document, step)
     if document.author:
-        _notify(document.author, document, _("The document was rejected: %(title)s") % {"title": document.title}, comment)
+        _notify(
+            document.author,
+            document,
+            _("The document was rejected: %(title)s") % {"title": document.title},
+            comment,
+        )
     return step
 
 
@@ -614,13 +649,20 @@ def _register(actor: Actor, document: Document, version: DocumentVersion) -> Non
     document.status = DocumentStatus.REGISTERED
     document.save()
     refresh_search_text(document)
-    after = {**_snapshot(document), "version": version.number, "content_sha256": version.content_sha256}
-    journal.record(actor=actor, action="edms.document.register", target=document, before=before, after=after)
+    after = {
+        **_snapshot(document),
+        "version": version.number,
+        "content_sha256": version.content_sha256,
+    }
+    journal.record(
+        actor=actor, action="edms.document.register", target=document, before=before, after=after
+    )
     if document.author and document.author_id != getattr(actor.user, "pk", None):
         _notify(
             document.author,
             document,
-            _("The document was approved and registered under number %(number)s") % {"number": document.number},
+            _("The document was approved and registered under number %(number)s")
+            % {"number": document.number},
         )
 
 
@@ -628,8 +670,10 @@ def _register(actor: Actor, document: Document, version: DocumentVersion) -> Non
 def document_register(*, actor: Actor, document: Document) -> Document:
     """Register a document whose kind has no route (an incoming letter on receipt)."""
     scope.require(actor, MANAGE, document.organization, target=document)
-    document = Document.objects.select_for_update().select_related("kind", "organization").get(
-        pk=document.pk
+    document = (
+        Document.objects.select_for_update()
+        .select_related("kind", "organization")
+        .get(pk=document.pk)
     )
     _require_editable(document)
     if document.kind.default_route:
@@ -669,14 +713,18 @@ def document_assign(
     scope.require(actor, MANAGE, document.organization, target=document)
     document = Document.objects.select_for_update().select_related("kind").get(pk=document.pk)
     if document.status not in (DocumentStatus.REGISTERED, DocumentStatus.EXECUTING):
-        raise Conflict(_("Only a registered document is sent for execution."), code="document_not_registered")
+        raise Conflict(
+            _("Only a registered document is sent for execution."), code="document_not_registered"
+        )
     executor = _org_member(document.organization, executor_id)
     today = timezone.localdate()
     if due_date is None:
         due_date = calendar.add_working_days(today, document.kind.execution_days or 5)
     if due_date < today:
         raise ValidationError(
-            _("The deadline cannot be in the past."), code="due_date_past", fields={"due_date": ["past"]}
+            _("The deadline cannot be in the past."),
+            code="due_date_past",
+            fields={"due_date": ["past"]},
         )
     before = _snapshot(document)
     document.executor = executor
@@ -684,11 +732,14 @@ def document_assign(
     document.status = DocumentStatus.EXECUTING
     document.save()
     old, new = journal.changed(before, _snapshot(document))
-    journal.record(actor=actor, action="edms.document.assign", target=document, before=old, after=new)
+    journal.record(
+        actor=actor, action="edms.document.assign", target=document, before=old, after=new
+    )
     _notify(
         executor,
         document,
-        _("Execute the document %(number)s by %(date)s") % {"number": document.number, "date": due_date},
+        _("Execute the document %(number)s by %(date)s")
+        % {"number": document.number, "date": due_date},
     )
     return document
 
@@ -717,13 +768,16 @@ def document_execute(*, actor: Actor, document: Document, comment: str = "") -> 
 
 
 @transaction.atomic
-def document_archive(*, actor: Actor, document: Document, retention_years: int | None = None) -> Document:
+def document_archive(
+    *, actor: Actor, document: Document, retention_years: int | None = None
+) -> Document:
     """Transfer to the organization's archive, kept for the kind's (or the given) period."""
     scope.require(actor, MANAGE, document.organization, target=document)
     document = Document.objects.select_for_update().select_related("kind").get(pk=document.pk)
     if document.status not in (DocumentStatus.REGISTERED, DocumentStatus.DONE):
         raise Conflict(
-            _("Only a registered or executed document goes to the archive."), code="document_not_archivable"
+            _("Only a registered or executed document goes to the archive."),
+            code="document_not_archivable",
         )
     years = retention_years or document.kind.retention_years
     if not 1 <= years <= 100:
@@ -742,7 +796,9 @@ def document_archive(*, actor: Actor, document: Document, retention_years: int |
         document.retention_until = today.replace(year=today.year + years, day=28)
     document.save()
     old, new = journal.changed(before, _snapshot(document))
-    journal.record(actor=actor, action="edms.document.archive", target=document, before=old, after=new)
+    journal.record(
+        actor=actor, action="edms.document.archive", target=document, before=old, after=new
+    )
     return document
 
 
@@ -751,11 +807,15 @@ def document_send(*, actor: Actor, document: Document) -> Document:
     """Deliver a registered outgoing letter to its recipient on the platform: it becomes an
     incoming letter of the recipient, registered there with the recipient's own number."""
     scope.require(actor, MANAGE, document.organization, target=document)
-    document = Document.objects.select_for_update(of=("self",)).select_related("kind", "recipient", "organization").get(
-        pk=document.pk
+    document = (
+        Document.objects.select_for_update(of=("self",))
+        .select_related("kind", "recipient", "organization")
+        .get(pk=document.pk)
     )
     if document.kind.group != KindGroup.OUTGOING or document.recipient is None:
-        raise Conflict(_("Only an outgoing letter with a recipient is sent."), code="send_no_recipient")
+        raise Conflict(
+            _("Only an outgoing letter with a recipient is sent."), code="send_no_recipient"
+        )
     if document.status not in (DocumentStatus.REGISTERED, DocumentStatus.DONE) or document.sent_at:
         raise Conflict(_("The letter is sent once, after registration."), code="send_not_ready")
     incoming = receive(
@@ -777,7 +837,11 @@ def document_send(*, actor: Actor, document: Document) -> Document:
         action="edms.document.send",
         target=document,
         before={"sent_at": before["sent_at"]},
-        after={"sent_at": document.sent_at, "delivered_as": str(incoming.pk), "recipient": str(document.recipient_id)},
+        after={
+            "sent_at": document.sent_at,
+            "delivered_as": str(incoming.pk),
+            "recipient": str(document.recipient_id),
+        },
     )
     return document
 
@@ -838,7 +902,9 @@ def receive(
         )
         attachment.file.save(checked.name, ContentFile(checked.content), save=False)
         attachment.save()
-    journal.record(actor=actor, action="edms.document.receive", target=document, after=_snapshot(document))
+    journal.record(
+        actor=actor, action="edms.document.receive", target=document, after=_snapshot(document)
+    )
     version = _freeze_version(actor, document)
     _register(actor, document, version)
     for user in _holders(organization, MANAGE):
@@ -914,7 +980,9 @@ def esedo_send(*, actor: Actor, document: Document, recipient_bin: str) -> Any:
         title=document.title,
         body=document.body,
         content_sha256=version.content_sha256 if version else "",
-        files=[EsedoFile(a.original_name, a.file.open("rb").read()) for a in document.attachments.all()],
+        files=[
+            EsedoFile(a.original_name, a.file.open("rb").read()) for a in document.attachments.all()
+        ],
     )
     try:
         peer_id, status, error = _esedo_client().send(message), "accepted", ""
@@ -937,7 +1005,12 @@ def esedo_send(*, actor: Actor, document: Document, recipient_bin: str) -> Any:
             actor=actor,
             action="edms.esedo.send",
             target=document,
-            after={"message": str(row.pk), "peer_message_id": peer_id, "status": status, "error": error},
+            after={
+                "message": str(row.pk),
+                "peer_message_id": peer_id,
+                "status": status,
+                "error": error,
+            },
         )
     if status != "accepted":
         raise Conflict(
@@ -992,10 +1065,9 @@ def esedo_receive(*, actor: Actor, organization: Any) -> list[Document]:
                 status="received",
             )
         received.append(document)
-        try:
+        # stored already: if the acknowledgement is lost, the duplicate check skips it next time
+        with contextlib.suppress(EsedoUnavailable):
             client.acknowledge(message.message_id)
-        except EsedoUnavailable:
-            pass  # stored already; the duplicate check skips it next time
     return received
 
 

@@ -24,7 +24,11 @@ urlpatterns = [
     path("documents/<uuid:document_id>/pdf/", views.document_pdf, name="pdf"),
     path("steps/<uuid:step_id>/", views.step_act, name="step"),
     path("attachments/<uuid:attachment_id>/", views.attachment_file, name="attachment"),
-    path("attachments/<uuid:attachment_id>/remove/", views.attachment_remove, name="attachment_remove"),
+    path(
+        "attachments/<uuid:attachment_id>/remove/",
+        views.attachment_remove,
+        name="attachment_remove",
+    ),
     path("monitor/", views.monitor, name="monitor"),
     path("archive/<uuid:unit_id>/", views.archive_export, name="archive_export"),
     path("verify/<str:token>/", views.verify, name="verify"),

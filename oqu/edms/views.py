@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from oqu.kernel.errors import DomainError, ValidationError
@@ -82,7 +83,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "my_steps": list(selectors.my_steps(actor)[:50]),
         "my_executions": list(selectors.my_executions(actor)[:50]),
         "units": _units_with(actor, services.MANAGE),
-        "recipients": Unit.objects.filter(kind="organization").only("pk", "name").order_by("name")[:500],
+        "recipients": Unit.objects.filter(kind="organization")
+        .only("pk", "name")
+        .order_by("name")[:500],
         "monitor": bool(actor.paths_for(services.MONITOR)) or actor.is_platform_admin,
         "export_units": _units_with(actor, services.EXPORT),
     }
@@ -145,7 +148,8 @@ def document_page(request: HttpRequest, document_id: UUID) -> HttpResponse:
     path = document.organization.path
     steps = selectors.steps_of(document)
     my_step = next(
-        (s for s in steps if s.assignee_id == request.user.pk and s.status == StepStatus.PENDING), None
+        (s for s in steps if s.assignee_id == request.user.pk and s.status == StepStatus.PENDING),
+        None,
     )
     manager = actor.can_at(services.MANAGE, path)
     context = {
@@ -167,8 +171,15 @@ def document_page(request: HttpRequest, document_id: UUID) -> HttpResponse:
 def _field_rows(document: Any) -> list[tuple[str, str, Any]]:
     from .export import field_rows
 
-    names = [spec["name"] for spec in document.kind.field_schema if spec["name"] in (document.fields or {})]
-    return [(name, label, value) for name, (label, value) in zip(names, field_rows(document), strict=True)]
+    names = [
+        spec["name"]
+        for spec in document.kind.field_schema
+        if spec["name"] in (document.fields or {})
+    ]
+    return [
+        (name, label, value)
+        for name, (label, value) in zip(names, field_rows(document), strict=True)
+    ]
 
 
 def _approvers(document: Any) -> list[Any]:
@@ -181,7 +192,7 @@ def _verify_url(request: HttpRequest, document: Any) -> str:
     return request.build_absolute_uri(reverse("edms:verify", args=[document.public_token]))
 
 
-def _document_action(name: str, done: str) -> Callable[[HttpRequest, UUID], HttpResponse]:
+def _document_action(name: str, done: Any) -> Callable[[HttpRequest, UUID], HttpResponse]:
     @require_POST
     @login_required
     def view(request: HttpRequest, document_id: UUID) -> HttpResponse:
@@ -237,7 +248,9 @@ ACTIONS: dict[str, Callable[[HttpRequest, Any, Any], Any]] = {
     "archive": lambda r, a, d: services.document_archive(
         actor=a,
         document=d,
-        retention_years=int(r.POST["retention_years"]) if r.POST.get("retention_years", "").isdigit() else None,
+        retention_years=int(r.POST["retention_years"])
+        if r.POST.get("retention_years", "").isdigit()
+        else None,
     ),
 }
 
@@ -245,19 +258,31 @@ ACTIONS: dict[str, Callable[[HttpRequest, Any, Any], Any]] = {
 def _upload(request: HttpRequest) -> Any:
     upload = request.FILES.get("file")
     if upload is None:
-        raise ValidationError(_("Choose a file."), code="file_missing", fields={"file": ["required"]})
+        raise ValidationError(
+            _("Choose a file."), code="file_missing", fields={"file": ["required"]}
+        )
     return upload
 
 
-document_change = _document_action("change", "The document has been saved.")
-document_attach = _document_action("attach", "The file has been attached.")
-document_route = _document_action("route", "The document has been sent along its route.")
-document_register = _document_action("register", "The document has been registered.")
-document_assign = _document_action("assign", "The document has been sent for execution.")
-document_execute = _document_action("execute", "The document has been marked executed.")
-document_send = _document_action("send", "The letter has been delivered.")
-document_esedo = _document_action("esedo", "The letter has been sent through the unified EDMS.")
-document_archive = _document_action("archive", "The document has been transferred to the archive.")
+document_change = _document_action("change", gettext_lazy("The document has been saved."))
+document_attach = _document_action("attach", gettext_lazy("The file has been attached."))
+document_route = _document_action(
+    "route", gettext_lazy("The document has been sent along its route.")
+)
+document_register = _document_action("register", gettext_lazy("The document has been registered."))
+document_assign = _document_action(
+    "assign", gettext_lazy("The document has been sent for execution.")
+)
+document_execute = _document_action(
+    "execute", gettext_lazy("The document has been marked executed.")
+)
+document_send = _document_action("send", gettext_lazy("The letter has been delivered."))
+document_esedo = _document_action(
+    "esedo", gettext_lazy("The letter has been sent through the unified EDMS.")
+)
+document_archive = _document_action(
+    "archive", gettext_lazy("The document has been transferred to the archive.")
+)
 
 
 @require_POST
@@ -362,7 +387,9 @@ def archive_export(request: HttpRequest, unit_id: UUID) -> StreamingHttpResponse
     chunks = services.archive_export(actor=actor, organization=organization)
     response = StreamingHttpResponse(chunks, content_type="application/zip")
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="archive-{organization.pk}-{stamp}.zip"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="archive-{organization.pk}-{stamp}.zip"'
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -10,7 +10,9 @@ register = template.Library()
 
 @register.simple_tag
 def field_label(spec: dict[str, Any]) -> str:
-    return spec.get("label_ru" if (get_language() or "kk").startswith("ru") else "label_kk", spec["name"])
+    return spec.get(
+        "label_ru" if (get_language() or "kk").startswith("ru") else "label_kk", spec["name"]
+    )
 
 
 @register.filter

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from oqu.access.scope import actor_for
 from oqu.audit.models import ActionRecord
-from oqu.edms import services
+from oqu.edms import selectors, services
 from oqu.edms.models import Document, DocumentStatus, ExchangeMessage, StepStatus
 from oqu.exchange.esedo.client import EsedoClient
 from oqu.kernel.errors import Conflict, NotFound
@@ -41,7 +41,9 @@ def _approve_all(document):
 def _registered_letter(office, recipient=None):
     document = draft(office, "outgoing", recipient=recipient, title="Ақпарат беру туралы")
     services.attachment_add(
-        actor=actor_for(office.deputy), document=document, upload=NamedBytes(pdf_with_text("есеп"), "report.pdf")
+        actor=actor_for(office.deputy),
+        document=document,
+        upload=NamedBytes(pdf_with_text("есеп"), "report.pdf"),
     )
     services.route_start(actor=actor_for(office.deputy), document=document)
     return _approve_all(document)
@@ -51,17 +53,22 @@ def test_edms_23_pdf_export_has_the_stamp_and_a_qr_to_the_public_page(office, cl
     document = _registered_letter(office)
     client.force_login(office.deputy)
     response = client.get(f"/edms/documents/{document.pk}/pdf/")
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
-    assert document.number in text and office.school.name in text
+    assert document.number in text
+    assert office.school.name in text
     assert f"/edms/verify/{document.public_token}/" in text.replace("\n", "")
-    assert ActionRecord.objects.filter(action="edms.document.export", target_id=str(document.pk)).exists()
+    assert ActionRecord.objects.filter(
+        action="edms.document.export", target_id=str(document.pk)
+    ).exists()
     # the QR's page is public: number, date, organization, approvals
     client.logout()
     page = client.get(f"/edms/verify/{document.public_token}/")
     assert page.status_code == 200
     body = page.content.decode()
-    assert document.number in body and office.school.name in body
+    assert document.number in body
+    assert office.school.name in body
     assert office.head.username in body
     assert client.get("/edms/verify/not-a-token/").status_code == 404
 
@@ -69,20 +76,25 @@ def test_edms_23_pdf_export_has_the_stamp_and_a_qr_to_the_public_page(office, cl
 def test_edms_23_draft_is_not_exported(office, client):
     document = draft(office, "internal")
     with pytest.raises(Conflict):
-        services.document_pdf_export(actor=actor_for(office.deputy), document=document, verify_url="")
+        services.document_pdf_export(
+            actor=actor_for(office.deputy), document=document, verify_url=""
+        )
 
 
 def test_edms_23_full_archive_streams_files_and_registers(office, client, user_with_role, org_tree):
     document = _registered_letter(office)
     client.force_login(office.head)
     response = client.get(f"/edms/archive/{office.school.pk}/")
-    assert response.status_code == 200 and response.streaming
+    assert response.status_code == 200
+    assert response.streaming
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     names = archive.namelist()
-    assert "register.csv" in names and "register.json" in names
+    assert "register.csv" in names
+    assert "register.json" in names
     register = json.loads(archive.read("register.json"))
     (row,) = register["documents"]
-    assert row["number"] == document.number and len(row["content_sha256"]) == 64
+    assert row["number"] == document.number
+    assert len(row["content_sha256"]) == 64
     assert archive.read(row["attachments"][0]["path"]).startswith(b"%PDF-")
     assert document.number in archive.read("register.csv").decode("utf-8-sig")
     assert ActionRecord.objects.filter(action="edms.archive.export").exists()
@@ -99,7 +111,8 @@ def test_edms_20_outgoing_of_a_becomes_registered_incoming_of_b(office, org_tree
     services.document_send(actor=actor_for(office.deputy), document=letter)
     incoming = Document.objects.get(source_document=letter)
     assert incoming.organization == org_tree.school_a2
-    assert incoming.kind.code == "incoming" and incoming.status == DocumentStatus.REGISTERED
+    assert incoming.kind.code == "incoming"
+    assert incoming.status == DocumentStatus.REGISTERED
     assert incoming.number.startswith("КХ-1/")
     assert incoming.fields["correspondent_number"] == letter.number
     assert incoming.attachments.get().sha256 == letter.attachments.get().sha256
@@ -109,8 +122,6 @@ def test_edms_20_outgoing_of_a_becomes_registered_incoming_of_b(office, org_tree
         services.document_send(actor=actor_for(office.deputy), document=letter)
     # the sender does not see the recipient's copy
     with pytest.raises(NotFound):
-        from oqu.edms import selectors
-
         selectors.document_get(actor_for(office.head), incoming.pk)
 
 
@@ -132,7 +143,12 @@ def esedo_peer(tmp_path):
                             "title": "Әдістемелік ұсынымдар",
                             "body": "Назарларыңызға",
                             "files": [
-                                {"name": "a.pdf", "content_base64": base64.b64encode(pdf_with_text("ұсыным")).decode()}
+                                {
+                                    "name": "a.pdf",
+                                    "content_base64": base64.b64encode(
+                                        pdf_with_text("ұсыным")
+                                    ).decode(),
+                                }
                             ],
                         },
                     }
@@ -142,7 +158,17 @@ def esedo_peer(tmp_path):
         encoding="utf-8",
     )
     process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
-        [sys.executable, "-m", "oqu.exchange.esedo.simulator", "--port", "0", "--api-key", API_KEY, "--inbox", str(inbox)],
+        [
+            sys.executable,
+            "-m",
+            "oqu.exchange.esedo.simulator",
+            "--port",
+            "0",
+            "--api-key",
+            API_KEY,
+            "--inbox",
+            str(inbox),
+        ],
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -162,17 +188,23 @@ def test_edms_21_esedo_send_and_receive_through_the_simulated_peer(office, esedo
     settings.OQU_ESEDO_URL = esedo_peer
     settings.OQU_ESEDO_API_KEY = API_KEY
     letter = _registered_letter(office)
-    row = services.esedo_send(actor=actor_for(office.deputy), document=letter, recipient_bin="000140000123")
-    assert row.status == "accepted" and row.peer_message_id
+    row = services.esedo_send(
+        actor=actor_for(office.deputy), document=letter, recipient_bin="000140000123"
+    )
+    assert row.status == "accepted"
+    assert row.peer_message_id
     # the peer holds the message in the documented format, files included
-    sent = EsedoClient(base_url=esedo_peer, api_key=API_KEY)._call("GET", f"/v1/messages/{row.peer_message_id}")
+    sent = EsedoClient(base_url=esedo_peer, api_key=API_KEY)._call(
+        "GET", f"/v1/messages/{row.peer_message_id}"
+    )
     assert sent["document"]["number"] == letter.number
     assert sent["recipient"]["bin"] == "000140000123"
     assert base64.b64decode(sent["document"]["files"][0]["content_base64"]).startswith(b"%PDF-")
     # receiving registers the waiting letter once, and acknowledges it
     received = services.esedo_receive(actor=actor_for(office.deputy), organization=office.school)
     assert [d.title for d in received] == ["Әдістемелік ұсынымдар"]
-    assert received[0].status == DocumentStatus.REGISTERED and received[0].attachments.count() == 1
+    assert received[0].status == DocumentStatus.REGISTERED
+    assert received[0].attachments.count() == 1
     assert services.esedo_receive(actor=actor_for(office.deputy), organization=office.school) == []
     assert ExchangeMessage.objects.filter(direction="in", peer_message_id="m-1").count() == 1
 
@@ -182,6 +214,8 @@ def test_edms_21_esedo_refusing_our_key_is_a_409_and_recorded(office, esedo_peer
     settings.OQU_ESEDO_API_KEY = "wrong"
     letter = _registered_letter(office)
     with pytest.raises(Conflict) as error:
-        services.esedo_send(actor=actor_for(office.deputy), document=letter, recipient_bin="000140000123")
+        services.esedo_send(
+            actor=actor_for(office.deputy), document=letter, recipient_bin="000140000123"
+        )
     assert error.value.code == "esedo_unavailable"
     assert ExchangeMessage.objects.get(document=letter).error == "refused"

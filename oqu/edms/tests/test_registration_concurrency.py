@@ -41,6 +41,8 @@ def test_edms_23_fifty_concurrent_registrations_give_fifty_consecutive_numbers(o
         thread.join(timeout=120)
     # then every registration succeeded with a distinct number, 1…50 without gaps
     assert errors == []
-    numbers = sorted(Document.objects.filter(pk__in=[d.pk for d in documents]).values_list("sequence", flat=True))
+    numbers = sorted(
+        Document.objects.filter(pk__in=[d.pk for d in documents]).values_list("sequence", flat=True)
+    )
     assert numbers == list(range(1, THREADS + 1))
     assert RegistrationCounter.objects.get(organization=office.school).last_number == THREADS

@@ -62,11 +62,16 @@ def test_edms_23_sequential_then_parallel_route_waits_for_all_and_registers(offi
     # given an order routed to two deputies in parallel, then to the head who signs
     document = draft(office, "order", author=office.head)
     stages = [
-        [{"assignee_id": office.deputy.pk, "days": 2}, {"assignee_id": office.deputy2.pk, "days": 3}],
+        [
+            {"assignee_id": office.deputy.pk, "days": 2},
+            {"assignee_id": office.deputy2.pk, "days": 3},
+        ],
         [{"assignee_id": office.head.pk, "days": 1, "signature": True}],
     ]
     with time_machine.travel(dt.datetime(2027, 1, 15, 9, 0), tick=False):  # a Friday
-        version = services.route_start(actor=actor_for(office.head), document=document, stages=stages)
+        version = services.route_start(
+            actor=actor_for(office.head), document=document, stages=stages
+        )
     document.refresh_from_db()
     assert document.status == DocumentStatus.ON_ROUTE
     # deadlines in working days skip the weekend
@@ -88,9 +93,13 @@ def test_edms_23_sequential_then_parallel_route_waits_for_all_and_registers(offi
     document.refresh_from_db()
     version.refresh_from_db()
     assert document.status == DocumentStatus.REGISTERED
-    assert document.number == f"1-Н" and document.sequence == 1
-    assert version.approved_at is not None and len(version.content_sha256) == 64
-    assert ActionRecord.objects.filter(action="edms.document.register", target_id=str(document.pk)).exists()
+    assert document.number == "1-Н"
+    assert document.sequence == 1
+    assert version.approved_at is not None
+    assert len(version.content_sha256) == 64
+    assert ActionRecord.objects.filter(
+        action="edms.document.register", target_id=str(document.pk)
+    ).exists()
 
 
 def test_edms_23_approved_version_is_immutable(office):
@@ -118,7 +127,9 @@ def test_edms_23_rejection_stops_the_route_and_needs_a_comment(office):
     assert document.status == DocumentStatus.REJECTED
     assert not document.steps.filter(status__in=[StepStatus.WAITING, StepStatus.PENDING]).exists()
     assert document.number == ""
-    assert Notification.objects.filter(user=office.deputy, subject__contains=document.title).exists()
+    assert Notification.objects.filter(
+        user=office.deputy, subject__contains=document.title
+    ).exists()
 
 
 def test_edms_23_return_for_revision_then_a_new_version_goes_round(office):
@@ -128,7 +139,9 @@ def test_edms_23_return_for_revision_then_a_new_version_goes_round(office):
     services.step_return(actor=actor_for(step.assignee), step=step, comment="Мерзімді көрсетіңіз")
     document.refresh_from_db()
     assert document.status == DocumentStatus.RETURNED
-    services.document_change(actor=actor_for(office.deputy), document=document, body="Мерзімі: 1 қыркүйек")
+    services.document_change(
+        actor=actor_for(office.deputy), document=document, body="Мерзімі: 1 қыркүйек"
+    )
     second = services.route_start(actor=actor_for(office.deputy), document=document)
     assert second.number == first.number + 1
     assert second.content_sha256 != first.content_sha256
@@ -156,7 +169,9 @@ def test_edms_23_route_assignees_must_be_allowed_to_approve(office, user_with_ro
     document = draft(office, "internal")
     with pytest.raises(ValidationError) as error:
         services.route_start(
-            actor=actor_for(office.deputy), document=document, stages=[[{"assignee_id": teacher.pk}]]
+            actor=actor_for(office.deputy),
+            document=document,
+            stages=[[{"assignee_id": teacher.pk}]],
         )
     assert error.value.code == "route_assignee"
     # a signature step needs the head's capability
@@ -174,9 +189,12 @@ def test_edms_23_incoming_registered_assigned_executed_and_archived(office, user
     services.document_register(actor=actor_for(office.deputy), document=document)
     document.refresh_from_db()
     assert document.number == f"КХ-1/{document.year}"
-    services.document_assign(actor=actor_for(office.deputy), document=document, executor_id=teacher.pk)
+    services.document_assign(
+        actor=actor_for(office.deputy), document=document, executor_id=teacher.pk
+    )
     document.refresh_from_db()
-    assert document.status == DocumentStatus.EXECUTING and document.due_date
+    assert document.status == DocumentStatus.EXECUTING
+    assert document.due_date
     assert Notification.objects.filter(user=teacher, topic="edms").exists()
     # the executor (who has no document capability at all) closes their own task
     assert selectors.document_get(actor_for(teacher), document.pk) == document
@@ -184,7 +202,10 @@ def test_edms_23_incoming_registered_assigned_executed_and_archived(office, user
     services.document_archive(actor=actor_for(office.deputy), document=document)
     document.refresh_from_db()
     assert document.status == DocumentStatus.ARCHIVED
-    assert document.retention_until.year == document.archived_at.year + office.kinds["incoming"].retention_years
+    assert (
+        document.retention_until.year
+        == document.archived_at.year + office.kinds["incoming"].retention_years
+    )
 
 
 def test_edms_23_overdue_list_for_the_head(office):
@@ -199,7 +220,9 @@ def test_edms_23_overdue_list_for_the_head(office):
         )
     late = dt.date(2027, 3, 10)
     assert list(selectors.overdue_executions(actor_for(office.head), today=late)) == [document]
-    assert list(selectors.overdue_executions(actor_for(office.head), today=dt.date(2027, 3, 4))) == []
+    assert (
+        list(selectors.overdue_executions(actor_for(office.head), today=dt.date(2027, 3, 4))) == []
+    )
     # a deputy does not monitor
     assert list(selectors.overdue_executions(actor_for(office.deputy), today=late)) == []
 
@@ -209,6 +232,8 @@ def test_edms_23_default_route_resolves_holders_and_excludes_the_author(office):
     services.route_start(actor=actor_for(office.deputy), document=document)
     first = list(document.steps.filter(stage=1).values_list("assignee", flat=True))
     # the other deputy and the head hold `approve`; the author does not approve their own letter
-    assert office.deputy.pk not in first and office.deputy2.pk in first
+    assert office.deputy.pk not in first
+    assert office.deputy2.pk in first
     second = document.steps.get(stage=2)
-    assert second.assignee == office.head and second.requires_signature
+    assert second.assignee == office.head
+    assert second.requires_signature

@@ -49,24 +49,35 @@ def test_edms_23_files_are_checked_by_content(office):
     document = draft(office, "internal")
     with pytest.raises(ValidationError) as error:
         services.attachment_add(
-            actor=actor_for(office.deputy), document=document, upload=NamedBytes(b"MZ\x90\x00", "scan.pdf")
+            actor=actor_for(office.deputy),
+            document=document,
+            upload=NamedBytes(b"MZ\x90\x00", "scan.pdf"),
         )
     assert error.value.code == "file_content"
-    image = services.attachment_add(actor=actor_for(office.deputy), document=document, upload=NamedBytes(PNG, "a.png"))
-    assert image.previewable and image.text == ""
+    image = services.attachment_add(
+        actor=actor_for(office.deputy), document=document, upload=NamedBytes(PNG, "a.png")
+    )
+    assert image.previewable
+    assert image.text == ""
 
 
 def test_edms_23_attachments_freeze_with_the_route(office):
     document = draft(office, "internal")
     services.route_start(actor=actor_for(office.deputy), document=document)
     with pytest.raises(Conflict):
-        services.attachment_add(actor=actor_for(office.deputy), document=document, upload=NamedBytes(PNG, "a.png"))
+        services.attachment_add(
+            actor=actor_for(office.deputy), document=document, upload=NamedBytes(PNG, "a.png")
+        )
 
 
-def test_edms_23_preview_is_inline_for_pdf_and_refused_to_another_school(office, client, user_with_role, org_tree):
+def test_edms_23_preview_is_inline_for_pdf_and_refused_to_another_school(
+    office, client, user_with_role, org_tree
+):
     document = draft(office, "internal")
     attachment = services.attachment_add(
-        actor=actor_for(office.deputy), document=document, upload=NamedBytes(pdf_with_text("мәтін"), "a.pdf")
+        actor=actor_for(office.deputy),
+        document=document,
+        upload=NamedBytes(pdf_with_text("мәтін"), "a.pdf"),
     )
     client.force_login(office.head)
     response = client.get(f"/edms/attachments/{attachment.pk}/")

@@ -20,7 +20,8 @@ def test_edms_23_web_create_route_approve_register(office, client):
     # the deputy creates an internal document through the web form
     client.force_login(office.deputy)
     page = client.get("/edms/")
-    assert page.status_code == 200 and "edms/documents/add/" in page.content.decode()
+    assert page.status_code == 200
+    assert "edms/documents/add/" in page.content.decode()
     fields = client.get("/edms/kind-fields/?kind=internal", HTTP_HX_REQUEST="true")
     assert 'name="field_addressee"' in fields.content.decode()
     response = client.post(
@@ -34,9 +35,13 @@ def test_edms_23_web_create_route_approve_register(office, client):
         },
     )
     document = Document.objects.get(title="Кезекшілік кестесі")
-    assert response.status_code == 302 and response.url == f"/edms/documents/{document.pk}/"
+    assert response.status_code == 302
+    assert response.url == f"/edms/documents/{document.pk}/"
     # sends it along a custom two-stage route from the card
-    client.post(f"/edms/documents/{document.pk}/route/", {"stage_1": [office.deputy2.pk], "stage_2": [office.head.pk]})
+    client.post(
+        f"/edms/documents/{document.pk}/route/",
+        {"stage_1": [office.deputy2.pk], "stage_2": [office.head.pk]},
+    )
     document.refresh_from_db()
     assert document.status == DocumentStatus.ON_ROUTE
     # the approver sees the task and approves from the card; the head then approves
@@ -49,10 +54,12 @@ def test_edms_23_web_create_route_approve_register(office, client):
     head_step = document.steps.get(assignee=office.head)
     client.post(f"/edms/steps/{head_step.pk}/", {"decision": "approve"})
     document.refresh_from_db()
-    assert document.status == DocumentStatus.REGISTERED and document.number
+    assert document.status == DocumentStatus.REGISTERED
+    assert document.number
     # HTMX search answers with the results table only
     partial = client.get("/edms/?partial=1&q=кезекші", HTTP_HX_REQUEST="true").content.decode()
-    assert "Кезекшілік кестесі" in partial and "<html" not in partial
+    assert "Кезекшілік кестесі" in partial
+    assert "<html" not in partial
 
 
 def test_edms_23_web_reject_needs_a_comment(office, client):
@@ -74,7 +81,9 @@ def test_edms_23_web_forbidden_paths(office, client, user_with_role, org_tree):
     client.force_login(teacher)
     # a teacher of the same school neither sees the card nor creates documents
     assert client.get(f"/edms/documents/{document.pk}/").status_code == 404
-    assert client.post("/edms/documents/add/", {"organization": office.school.pk, "kind": "internal"}).status_code in (403, 404)
+    assert client.post(
+        "/edms/documents/add/", {"organization": office.school.pk, "kind": "internal"}
+    ).status_code in (403, 404)
     client.force_login(user_with_role("school_director", org_tree.school_b1))
     assert client.get(f"/edms/documents/{document.pk}/").status_code == 404
     assert client.post(f"/edms/documents/{document.pk}/route/").status_code == 404
@@ -101,13 +110,23 @@ def test_edms_22_api_create_route_decide_and_register(office, client):
     document_id = created.json()["id"]
     bad = client.post(
         f"{API}/documents",
-        {"organization_id": str(office.school.pk), "kind": "finance-contract", "title": "X", "fields": {}},
+        {
+            "organization_id": str(office.school.pk),
+            "kind": "finance-contract",
+            "title": "X",
+            "fields": {},
+        },
         content_type="application/json",
     )
-    assert bad.status_code == 400 and bad.json()["code"] == "document_fields"
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "document_fields"
     routed = client.post(
         f"{API}/documents/{document_id}/route",
-        {"stages": [[{"assignee_id": str(office.deputy2.pk)}, {"assignee_id": str(office.head.pk)}]]},
+        {
+            "stages": [
+                [{"assignee_id": str(office.deputy2.pk)}, {"assignee_id": str(office.head.pk)}]
+            ]
+        },
         content_type="application/json",
     )
     assert routed.status_code == 200, routed.content
@@ -115,11 +134,17 @@ def test_edms_22_api_create_route_decide_and_register(office, client):
     for user in (office.deputy2, office.head):
         client.force_login(user)
         (mine,) = client.get(f"{API}/steps/mine").json()
-        answer = client.post(f"{API}/steps/{mine['id']}/decision", {"decision": "approve"}, content_type="application/json")
+        answer = client.post(
+            f"{API}/steps/{mine['id']}/decision",
+            {"decision": "approve"},
+            content_type="application/json",
+        )
         assert answer.status_code == 200
     detail = client.get(f"{API}/documents/{document_id}").json()
-    assert detail["status"] == "registered" and detail["number"].startswith("Д-1/")
-    assert detail["versions"][0]["approved_at"] and detail["verify_url"]
+    assert detail["status"] == "registered"
+    assert detail["number"].startswith("Д-1/")
+    assert detail["versions"][0]["approved_at"]
+    assert detail["verify_url"]
     assert detail["fields"]["amount"] == "1250000.50"
 
 
@@ -127,13 +152,23 @@ def test_edms_23_api_forbidden_paths(office, client, user_with_role, org_tree):
     document = draft(office, "internal")
     client.force_login(user_with_role("school_director", org_tree.school_b1))
     assert client.get(f"{API}/documents/{document.pk}").status_code == 404
-    assert client.post(f"{API}/documents/{document.pk}/route", {}, content_type="application/json").status_code == 404
+    assert (
+        client.post(
+            f"{API}/documents/{document.pk}/route", {}, content_type="application/json"
+        ).status_code
+        == 404
+    )
     assert client.get(f"{API}/documents").json()["items"] == []
     teacher = user_with_role("school_teacher", office.school)
     client.force_login(teacher)
     denied = client.post(
         f"{API}/documents",
-        {"organization_id": str(office.school.pk), "kind": "internal", "title": "X", "fields": {"addressee": "Y"}},
+        {
+            "organization_id": str(office.school.pk),
+            "kind": "internal",
+            "title": "X",
+            "fields": {"addressee": "Y"},
+        },
         content_type="application/json",
     )
     assert denied.status_code == 403
@@ -150,7 +185,9 @@ def test_edms_23_api_list_query_count_does_not_grow(office, client):
     for number in range(6):
         document = draft(office, "incoming", title=f"Хат {number}")
         services.document_register(actor=actor_for(office.deputy), document=document)
-        services.document_assign(actor=actor_for(office.deputy), document=document, executor_id=office.deputy2.pk)
+        services.document_assign(
+            actor=actor_for(office.deputy), document=document, executor_id=office.deputy2.pk
+        )
     with CaptureQueriesContext(connection) as many:
         listed = client.get(f"{API}/documents")
         assert len(listed.json()["items"]) == 7

@@ -48,8 +48,16 @@ class EsedoMessage:
 
 
 def build_message(
-    *, sender_bin: str, sender_name: str, recipient_bin: str, number: str, date: str, title: str,
-    body: str, content_sha256: str, files: list[EsedoFile],
+    *,
+    sender_bin: str,
+    sender_name: str,
+    recipient_bin: str,
+    number: str,
+    date: str,
+    title: str,
+    body: str,
+    content_sha256: str,
+    files: list[EsedoFile],
 ) -> dict[str, Any]:
     """The JSON of one outgoing document in the documented format."""
     return {
@@ -139,7 +147,9 @@ class EsedoClient:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 raw = response.read(MAX_RESPONSE_BYTES + 1)
         except urllib.error.HTTPError as error:
-            raise EsedoUnavailable("refused" if error.code in (401, 403) else f"http_{error.code}") from None
+            raise EsedoUnavailable(
+                "refused" if error.code in (401, 403) else f"http_{error.code}"
+            ) from None
         except (urllib.error.URLError, TimeoutError, OSError):
             raise EsedoUnavailable("unreachable") from None
         if len(raw) > MAX_RESPONSE_BYTES:

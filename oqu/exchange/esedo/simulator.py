@@ -120,7 +120,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--api-key", default="")
     parser.add_argument("--inbox", default="", help="JSON file with messages waiting for us")
     args = parser.parse_args(argv)
-    inbox = json.loads(Path(args.inbox).read_text(encoding="utf-8"))["messages"] if args.inbox else []
+    inbox = (
+        json.loads(Path(args.inbox).read_text(encoding="utf-8"))["messages"] if args.inbox else []
+    )
     server = ThreadingHTTPServer((args.host, args.port), make_handler(Store(args.api_key, inbox)))
     sys.stdout.write(f"{server.server_address[1]}\n")
     sys.stdout.flush()
