@@ -1076,3 +1076,40 @@ def _iso_date(raw: str) -> dt.date | None:
         return dt.date.fromisoformat(raw)
     except ValueError:
         return None
+
+
+# -- reminders (a scheduled job) -----------------------------------------------------------------
+
+
+def overdue_reminders(*, today: dt.date | None = None) -> int:
+    """Remind approvers and executors past their deadline, once a day each (EDMS-23 p.7, p.9)."""
+    from oqu.notifications.models import Notification
+
+    today = today or timezone.localdate()
+    started = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    late_steps = RouteStep.objects.filter(
+        status=StepStatus.PENDING, due_date__lt=today
+    ).select_related("document", "assignee")
+    late_documents = Document.objects.filter(
+        status=DocumentStatus.EXECUTING, due_date__lt=today
+    ).select_related("executor")
+    targets = [(s.assignee, s.document, s.due_date) for s in late_steps]
+    targets += [(d.executor, d, d.due_date) for d in late_documents if d.executor]
+    sent = 0
+    for user, document, due in targets:
+        link = _link(document)
+        if Notification.objects.filter(
+            user=user, topic="edms.overdue", link=link, created_at__gte=started
+        ).exists():
+            continue
+        with transaction.atomic():
+            notification_send(
+                user=user,
+                topic="edms.overdue",
+                subject=(
+                    _("Overdue since %(date)s: %(title)s") % {"date": due, "title": document.title}
+                )[:300],
+                link=link,
+            )
+        sent += 1
+    return sent

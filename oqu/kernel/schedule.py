@@ -111,6 +111,11 @@ JOBS: tuple[Job, ...] = (
         task_path="oqu.testing.tasks.close_overdue",
         every=timedelta(minutes=1),
     ),
+    Job(
+        name="edms.remind_overdue",
+        task_path="oqu.edms.tasks.remind_overdue",
+        daily_at=time(9, 0),
+    ),
 )
 
 

@@ -237,3 +237,19 @@ def test_edms_23_default_route_resolves_holders_and_excludes_the_author(office):
     second = document.steps.get(stage=2)
     assert second.assignee == office.head
     assert second.requires_signature
+
+
+def test_edms_23_overdue_approvers_and_executors_are_reminded_once_a_day(office):
+    from oqu.edms.tasks import remind_overdue
+
+    document = draft(office, "internal", author=office.deputy)
+    services.route_start(actor=actor_for(office.deputy), document=document)
+    late = document.steps.filter(status=StepStatus.PENDING)
+    assignees = set(late.values_list("assignee", flat=True))
+    late.update(due_date=dt.date(2020, 1, 6))
+    assert services.overdue_reminders() == len(assignees)
+    assert services.overdue_reminders() == 0  # not twice the same day
+    assert Notification.objects.filter(topic="edms.overdue", user_id__in=assignees).count() == len(
+        assignees
+    )
+    assert remind_overdue.call() == 0
