@@ -39,22 +39,23 @@ def document_get(actor: Actor, document_id: Any) -> Document:
 
 
 def _words(query: str) -> list[str]:
-    return [w for w in normalize(query).split(" ") if w][:MAX_SEARCH_WORDS]
+    return [w for w in normalize(query).lower().split(" ") if w][:MAX_SEARCH_WORDS]
 
 
 def _text_filter(qs: QuerySet[Document], query: str) -> QuerySet[Document]:
     """Whole words by full-text search, parts of words by substring (trigram index on PostgreSQL).
 
     On PostgreSQL a document matches when the `simple` full-text query matches or every word
-    occurs as a part of a word (ILIKE, served by the pg_trgm GIN index); it is ranked by the
-    full-text rank. Elsewhere (SQLite) every word must occur, case-insensitively.
+    occurs as a part of a word (LIKE, served by the pg_trgm GIN index); it is ranked by the
+    full-text rank. Elsewhere (SQLite) every word must occur. The column and the words are
+    lower-cased, so case never matters.
     """
     words = _words(query)
     if not words:
         return qs
     partial = Q()
     for word in words:
-        partial &= Q(search_text__icontains=word)
+        partial &= Q(search_text__contains=word)  # both sides lower-cased
     if connection.vendor != "postgresql":
         return qs.filter(partial)
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector

@@ -157,7 +157,9 @@ def refresh_search_text(document: Document) -> None:
     parts = [document.title, document.number, document.correspondent, document.body]
     parts += [str(v) for v in (document.fields or {}).values()]
     parts += list(document.attachments.values_list("text", flat=True))
-    document.search_text = text.normalize(" ".join(p for p in parts if p))
+    # lower-cased here, so that a plain substring match is case-insensitive on every database
+    # (SQLite folds only ASCII letters; Kazakh and Russian letters would not match otherwise)
+    document.search_text = text.normalize(" ".join(p for p in parts if p)).lower()
     Document.objects.filter(pk=document.pk).update(search_text=document.search_text)
 
 

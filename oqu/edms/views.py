@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from oqu.kernel.errors import DomainError, ValidationError
@@ -322,8 +323,14 @@ def attachment_remove(request: HttpRequest, attachment_id: UUID) -> HttpResponse
     )
 
 
+# A preview is framed by the document's own card; nothing else may frame it, and the file itself
+# may load nothing (a PDF or an image needs no script, style or connection of ours).
+PREVIEW_POLICY = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
+
+
 @require_GET
 @login_required
+@xframe_options_sameorigin
 def attachment_file(request: HttpRequest, attachment_id: UUID) -> FileResponse:
     """The file after an access check: PDF and images inline (preview), anything else downloaded."""
     attachment = selectors.attachment_get(actor_of(request), attachment_id)
@@ -336,6 +343,8 @@ def attachment_file(request: HttpRequest, attachment_id: UUID) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    if inline:
+        response["Content-Security-Policy"] = PREVIEW_POLICY
     return response
 
 

@@ -85,6 +85,9 @@ def test_edms_23_preview_is_inline_for_pdf_and_refused_to_another_school(
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("inline")
     assert response["X-Content-Type-Options"] == "nosniff"
+    # the card frames its own preview; no other site may
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
     stranger = user_with_role("school_director", org_tree.school_b1)
     client.force_login(stranger)
     assert client.get(f"/edms/attachments/{attachment.pk}/").status_code == 404
