@@ -325,7 +325,9 @@ def attachment_remove(request: HttpRequest, attachment_id: UUID) -> HttpResponse
 
 # A preview is framed by the document's own card; nothing else may frame it, and the file itself
 # may load nothing (a PDF or an image needs no script, style or connection of ours).
-PREVIEW_POLICY = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
+PREVIEW_POLICY = (
+    "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
+)
 
 
 @require_GET
