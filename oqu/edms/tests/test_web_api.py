@@ -201,3 +201,87 @@ def test_edms_23_api_list_query_count_does_not_grow(office, client):
         client.get("/edms/")
     assert len(page_more) == len(page)
     assert len(monitor) < 20
+
+
+def test_edms_23_api_attach_register_assign_execute_archive_and_export(
+    office, client, user_with_role
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .conftest import pdf_with_text
+
+    teacher = user_with_role("school_teacher", office.school)
+    client.force_login(office.deputy)
+    created = client.post(
+        f"{API}/documents",
+        {
+            "organization_id": str(office.school.pk),
+            "kind": "incoming",
+            "title": "Хат",
+            "correspondent": "Әкімдік",
+        },
+        content_type="application/json",
+    ).json()
+    url = f"{API}/documents/{created['id']}"
+    upload = client.post(
+        f"{url}/attachments", {"file": SimpleUploadedFile("a.pdf", pdf_with_text("сауалнама"))}
+    )
+    assert upload.status_code == 201
+    assert upload.json()["previewable"] is True
+    refused = client.post(f"{url}/attachments", {"file": SimpleUploadedFile("a.pdf", b"<html>")})
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "file_content"
+    assert client.post(f"{url}/register").json()["number"].startswith("КХ-1/")
+    assert client.post(f"{url}/register").status_code == 409
+    file = client.get(f"{API}/attachments/{upload.json()['id']}/file")
+    assert file.status_code == 200
+    assert b"".join(file.streaming_content).startswith(b"%PDF-")
+    assigned = client.post(
+        f"{url}/assign", {"executor_id": str(teacher.pk)}, content_type="application/json"
+    )
+    assert assigned.json()["status"] == "executing"
+    # the executor sees the task and closes it, though the teacher role has no document capability
+    client.force_login(teacher)
+    assert client.get(url).status_code == 200
+    assert (
+        client.post(
+            f"{url}/execute", {"comment": "Орындалды"}, content_type="application/json"
+        ).json()["status"]
+        == "done"
+    )
+    assert client.post(f"{url}/archive", {}, content_type="application/json").status_code == 403
+    client.force_login(office.deputy)
+    archived = client.post(
+        f"{url}/archive", {"retention_years": 3}, content_type="application/json"
+    ).json()
+    assert archived["status"] == "archived"
+    pdf = client.get(f"{url}/pdf")
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF-")
+    assert client.get(f"{API}/monitor/overdue").json() == {"late_executions": [], "late_steps": []}
+
+
+def test_edms_23_web_assign_execute_archive_forms(office, client):
+    document = draft(office, "incoming")
+    services.document_register(actor=actor_for(office.deputy), document=document)
+    client.force_login(office.deputy)
+    card = client.get(f"/edms/documents/{document.pk}/").content.decode()
+    assert 'data-testid="pdf"' in card
+    client.post(
+        f"/edms/documents/{document.pk}/assign/", {"executor": office.deputy2.pk, "due_date": ""}
+    )
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.EXECUTING
+    assert document.executor == office.deputy2
+    client.force_login(office.deputy2)
+    client.post(f"/edms/documents/{document.pk}/execute/", {"comment": "Дайын"})
+    client.force_login(office.deputy)
+    client.post(f"/edms/documents/{document.pk}/archive/", {"retention_years": "10"})
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.ARCHIVED
+    assert document.retention_until.year - document.archived_at.year == 10
+    # the head's monitoring page answers; the public page of the QR code too
+    client.force_login(office.head)
+    assert client.get("/edms/monitor/").status_code == 200
+    client.logout()
+    assert client.get(f"/edms/verify/{document.public_token}/").status_code == 200
