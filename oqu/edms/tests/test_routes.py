@@ -253,3 +253,12 @@ def test_edms_23_overdue_approvers_and_executors_are_reminded_once_a_day(office)
         assignees
     )
     assert remind_overdue.call() == 0
+
+
+def test_edms_22_demo_documents_wait_for_the_director(office):
+    from oqu.edms.demo import ensure_demo_documents
+
+    assert ensure_demo_documents(office.school, office.head) == 3
+    assert ensure_demo_documents(office.school, office.head) == 0
+    assert selectors.my_steps(actor_for(office.head)).count() >= 1
+    assert selectors.my_executions(actor_for(office.head)).count() == 1
