@@ -11,7 +11,16 @@ from django.urls import reverse
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from oqu.apikit import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, PageQuery, actor, page_of, paginate
+from oqu.apikit import (
+    LIST_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ErrorOut,
+    PageQuery,
+    actor,
+    page_of,
+    paginate,
+)
 from oqu.kernel.errors import ValidationError
 from oqu.orgs.models import Unit
 from oqu.orgs.selectors import unit_get
@@ -20,6 +29,18 @@ from . import selectors, services
 from .models import Document, DocumentKind
 
 router = Router(tags=["edms"])
+
+
+def _binary(content_type: str, description: str) -> dict[str, Any]:
+    """The OpenAPI description of a file answer."""
+    return {
+        "responses": {
+            "200": {
+                "description": description,
+                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    }
 
 
 class KindOut(Schema):
@@ -256,7 +277,11 @@ def attachment_add(request: HttpRequest, document_id: UUID, file: File[UploadedF
     return 201, services.attachment_add(actor=who, document=document, upload=file)
 
 
-@router.get("/edms/attachments/{attachment_id}/file", response={200: None, **READ_ERRORS})
+@router.get(
+    "/edms/attachments/{attachment_id}/file",
+    response={200: Any, **READ_ERRORS},
+    openapi_extra=_binary("application/octet-stream", "The file, under its own content type."),
+)
 def attachment_file(request: HttpRequest, attachment_id: UUID) -> Any:
     attachment = selectors.attachment_get(actor(request), attachment_id)
     response = FileResponse(
@@ -323,7 +348,11 @@ def document_archive(request: HttpRequest, document_id: UUID, payload: ArchiveIn
     )
 
 
-@router.get("/edms/documents/{document_id}/pdf", response={200: None, 409: Any, **READ_ERRORS})
+@router.get(
+    "/edms/documents/{document_id}/pdf",
+    response={200: Any, 409: ErrorOut, **READ_ERRORS},
+    openapi_extra=_binary("application/pdf", "The registered document with its stamp and QR code."),
+)
 def document_pdf(request: HttpRequest, document_id: UUID) -> Any:
     """The registered document as PDF with a stamp and a QR code to the verification page."""
     who = actor(request)
@@ -368,7 +397,11 @@ def monitor(request: HttpRequest, organization: UUID | None = None) -> Any:
     }
 
 
-@router.get("/edms/organizations/{unit_id}/archive", response={200: None, **READ_ERRORS})
+@router.get(
+    "/edms/organizations/{unit_id}/archive",
+    response={200: Any, **READ_ERRORS},
+    openapi_extra=_binary("application/zip", "The archive: files, cards and the register."),
+)
 def archive_export(request: HttpRequest, unit_id: UUID) -> Any:
     """The organization's full archive (zip: files, card.json per document, register.csv/json)."""
     who = actor(request)
