@@ -11,6 +11,7 @@ from oqu.audit.journal_api import router as journal_router
 from oqu.cabinet.api import router as cabinet_router
 from oqu.equeue.api import router as equeue_router
 from oqu.eservices.api import router as eservices_router
+from oqu.edms.api import router as edms_router
 from oqu.feedback.api import router as feedback_router
 from oqu.forecast.api import router as forecast_router
 from oqu.identity.api import router as identity_router
@@ -84,3 +85,4 @@ api.add_router("", equeue_router)
 api.add_router("", eservices_router)
 api.add_router("", forecast_router)
 api.add_router("", passport_router)
+api.add_router("", edms_router)

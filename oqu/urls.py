@@ -41,5 +41,6 @@ urlpatterns = [
     path("eservices/", include("oqu.eservices.urls")),
     path("forecast/", include("oqu.forecast.urls")),
     path("passport/", include("oqu.passport.urls")),
+    path("edms/", include("oqu.edms.urls")),
     path("", include("oqu.web.urls")),
 ]

@@ -47,6 +47,9 @@ print_stage_times() {
     fi
 }
 
+# What WeasyPrint opens at run time (PDF export of documents, STACK-NOTES §7) and fonts with Kazakh letters.
+OQU_PDF_APT_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 libglib2.0-0 fonts-noto-core)
+
 # Install Debian packages that are missing (checked with dpkg -s); `apt-get update` once, only if needed.
 apt_ensure() {
     local missing=() pkg

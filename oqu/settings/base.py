@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "oqu.eservices",
     "oqu.forecast",
     "oqu.passport",
+    "oqu.edms",
     "oqu.demo",
     "oqu.web",
 ]

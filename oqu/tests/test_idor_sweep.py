@@ -120,6 +120,7 @@ def world(org_tree: Any, family: Any, user_with_role: Any) -> World:
     w.b_insiders.append(preschool_head)
     _own(w, preschool_head, *preschool_objects)
     _own(w, *_eservice_objects(parent_user, learner, tree.school_b1))
+    _own(w, *_edms_objects(head, tree.school_b1))
     _own(w, employment, enrolment, guardianship, teacher_grant, teacher_user, parent_user)
     _own(w, *w.b_head.grants.all(), w.b_head)
     _own(w, _pki_verification(head, tree.school_b1))
@@ -414,6 +415,32 @@ def _testing_and_feedback_objects(
         actor=head, survey=survey, kind="text", text="?"
     )
     return [question, test, attempt, survey, survey_question]
+
+
+def _edms_objects(head: Any, school: Any) -> list[Any]:
+    """B's registered incoming letter with an attachment (first), and a draft on its route."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from oqu.edms import services as edms_services
+    from oqu.edms.models import DocumentKind
+
+    kinds = {k.code: k for k in DocumentKind.objects.all()}
+    letter = edms_services.document_create(
+        actor=head, organization=school, kind=kinds["incoming"], title="B", correspondent="B"
+    )
+    attachment = edms_services.attachment_add(
+        actor=head, document=letter, upload=SimpleUploadedFile("b.pdf", b"%PDF-1.4 B")
+    )
+    edms_services.document_register(actor=head, document=letter)
+    memo = edms_services.document_create(
+        actor=head,
+        organization=school,
+        kind=kinds["internal"],
+        title="B",
+        fields={"addressee": "B"},
+    )
+    edms_services.route_start(actor=head, document=memo, stages=[[{"assignee_id": head.user.pk}]])
+    return [letter, attachment, memo, *memo.steps.all()]
 
 
 def _profile_objects(head: Any, teacher: Any, learner: Any) -> list[Any]:

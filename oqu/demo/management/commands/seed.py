@@ -156,6 +156,10 @@ def demo_school_year(command: BaseCommand) -> None:
     tests = ensure_demo_tests(teacher.person if teacher else None)
     ensure_demo_feedback(grant.unit, grant.user)
     command.stdout.write(f"Demo tests: {tests} new; demo surveys and FAQ in place")
+    from oqu.edms.demo import ensure_demo_documents
+
+    documents = ensure_demo_documents(grant.unit, grant.user)
+    command.stdout.write(f"Demo documents: {documents} new")
     from oqu.demo.profiles import ensure_demo_profiles
 
     ensure_demo_profiles(
