@@ -9,9 +9,9 @@ from oqu.audit.api import router as audit_router
 from oqu.audit.dbms_api import router as dbms_router
 from oqu.audit.journal_api import router as journal_router
 from oqu.cabinet.api import router as cabinet_router
+from oqu.edms.api import router as edms_router
 from oqu.equeue.api import router as equeue_router
 from oqu.eservices.api import router as eservices_router
-from oqu.edms.api import router as edms_router
 from oqu.feedback.api import router as feedback_router
 from oqu.forecast.api import router as forecast_router
 from oqu.identity.api import router as identity_router

@@ -125,6 +125,8 @@ JOBS: tuple[Job, ...] = (
         name="eservices.remind_overdue",
         task_path="oqu.eservices.tasks.remind_overdue",
         daily_at=time(8, 0),
+    ),
+    Job(
         name="edms.remind_overdue",
         task_path="oqu.edms.tasks.remind_overdue",
         daily_at=time(9, 0),
