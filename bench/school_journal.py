@@ -157,6 +157,9 @@ def django_setup(url: str) -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    settings.DEBUG = False  # as in production: no query log, time the code and not the debug aids
 
 
 def pick_class_subject(size: int) -> tuple[Any, Any]:

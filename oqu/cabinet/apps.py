@@ -10,11 +10,11 @@ class CabinetConfig(AppConfig):
 
     def ready(self) -> None:
         # Notify learners and their guardians of new marks and absences (SEC-27.1, R503-12), from
-        # the task worker: the teacher's save only enqueues the notices.
+        # the task worker: the teacher's save only enqueues the notices, in its own transaction.
         from oqu.journal.events import AbsencesRecorded, MarksRecorded
         from oqu.kernel.events import subscribe
 
         from . import tasks
 
-        subscribe(MarksRecorded, tasks.enqueue_marks)
-        subscribe(AbsencesRecorded, tasks.enqueue_absences)
+        subscribe(MarksRecorded, tasks.enqueue_marks, in_transaction=True)
+        subscribe(AbsencesRecorded, tasks.enqueue_absences, in_transaction=True)

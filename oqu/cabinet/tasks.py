@@ -1,8 +1,8 @@
 """The cabinet's notices of journal events, sent by the task worker (`manage.py db_worker`).
 
 A teacher saving a class's attendance should not wait while every learner's and guardian's notice
-is written and e-mailed: the journal's event handler only enqueues one of these tasks (one insert
-after the commit), and the worker sends the notices. The services they call are idempotent, so a
+is written and e-mailed: the journal's event handler only enqueues one of these tasks (one insert,
+committed with the teacher's change: an outbox), and the worker sends the notices. The services they call are idempotent, so a
 task run twice notifies once.
 """
 

@@ -72,8 +72,33 @@ def lesson_get(actor: Actor, lesson_id: Any) -> Lesson:
 def lesson_for_attendance(actor: Actor, lesson_id: Any) -> Lesson:
     """A lesson with what an attendance write checks (its school and class-subject) and no more:
     the class's attendance is saved often, and a wide join costs more to plan than to run."""
-    qs = gates.visible_lessons(actor, VIEW).select_related("organization", "assignment")
+    qs = (
+        gates.visible_lessons(actor, VIEW)
+        .select_related("organization", "assignment")
+        .only(*ATTENDANCE_LESSON_FIELDS)
+    )
     return scope.get_in(qs, lesson_id, actor, VIEW)
+
+
+# What the attendance write reads of a lesson, its school and its class-subject (the checks, the
+# roster, the journal entry); anything else would be fetched on access.
+ATTENDANCE_LESSON_FIELDS = (
+    "organization_id",
+    "assignment_id",
+    "period_id",
+    "date",
+    "lesson_number",
+    "teacher_id",
+    "status",
+    "organization__path",
+    "organization__name",
+    "assignment__teacher_id",
+    "assignment__school_class_id",
+    "assignment__subgroup_id",
+    "assignment__subject_id",
+    "assignment__year_id",
+    "assignment__organization_id",
+)
 
 
 def assessment_get(actor: Actor, assessment_id: Any) -> Assessment:

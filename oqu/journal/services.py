@@ -28,7 +28,7 @@ from oqu.school import rules as grading
 from oqu.school.models import Lesson, SchoolClass, StudyPeriod, TeachingAssignment
 from oqu.school.rule_sources import grading_rules_as_of
 
-from . import gates
+from . import attendance_sql, gates
 from .events import AbsencesRecorded, MarksRecorded
 from .models import (
     ABSENT_STATUSES,
@@ -114,12 +114,7 @@ def _write_attendance(
         )
         for entry in changed
     ]
-    Attendance.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["lesson", "learner"],
-        update_fields=["status", "note", "updated_at"],
-    )
+    attendance_sql.upsert(rows)
     journal.record(
         actor=actor,
         action="journal.attendance.record",
