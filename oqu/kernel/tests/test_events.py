@@ -31,6 +31,7 @@ def handlers(monkeypatch):
     """A private handler table for the test, so nothing leaks into other tests."""
     table: dict[type, list] = defaultdict(list)
     monkeypatch.setattr(events, "_handlers", table)
+    monkeypatch.setattr(events, "_in_transaction", defaultdict(list))
     return table
 
 
@@ -109,4 +110,24 @@ def test_an_event_without_handlers_is_dropped_quietly(
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         events.publish(LearnerEnrolled("p-5"))
-    assert len(callbacks) == 1
+    assert callbacks == []  # nothing is even scheduled for after the commit
+
+
+def test_an_in_transaction_handler_commits_or_rolls_back_with_the_change(db, handlers):
+    """An outbox handler (e.g. enqueueing notices) runs inside the publisher's transaction: its
+    work is there when the change commits and gone when the change rolls back."""
+    seen: list[LearnerEnrolled] = []
+    events.subscribe(LearnerEnrolled, seen.append, in_transaction=True)
+    with transaction.atomic():
+        events.publish(LearnerEnrolled("p-6"))
+        assert seen == [LearnerEnrolled("p-6")]  # at once, before the commit
+    failing: list[LearnerEnrolled] = []
+
+    def refuse(event: LearnerEnrolled) -> None:
+        failing.append(event)
+        raise Boom
+
+    events.subscribe(GrantRevoked, refuse, in_transaction=True)
+    with pytest.raises(Boom), transaction.atomic():
+        events.publish(GrantRevoked("g-1"))
+    assert failing == [GrantRevoked("g-1")]
