@@ -22,12 +22,13 @@ from uuid import UUID
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, UUIDField
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import get_language
 
 from oqu.access import scope
 from oqu.journal.models import ABSENT_STATUSES, Assessment, Attendance, Mark, PeriodMark
 from oqu.kernel.errors import NotFound
+from oqu.kernel.sql import db_uuid, fetch_all
 from oqu.lms.models import Homework, HomeworkSubmission
 from oqu.people.models import Enrolment, Guardianship, Person
 from oqu.school.models import (
@@ -47,7 +48,6 @@ from oqu.school.models import (
 from .models import NotificationPreference
 
 VIEW = "cabinet.learner.view"
-UUID_FIELD = UUIDField()
 WEEK_DAYS = 6  # Monday to Saturday: schools may teach on Saturdays
 
 
@@ -206,10 +206,6 @@ def _lessons_sql(lang: str) -> str:
     return LESSONS_SQL.format(lang=lang, **names)
 
 
-def _db_uuid(value: Any) -> Any:
-    return UUID_FIELD.get_db_prep_value(value, connection)
-
-
 def _iso(value: Any) -> str:
     """A date from the database as ISO text (SQLite answers text already)."""
     return value.isoformat() if hasattr(value, "isoformat") else str(value)[:10]
@@ -231,19 +227,17 @@ def _lessons(
     """The class's lessons (the learner's subgroups only) with bell times, the substitution and
     the learner's attendance, as rows ready for the API (one query)."""
     lang = language()
-    learner = _db_uuid(person.pk)
+    learner = db_uuid(person.pk)
     params = [
-        _db_uuid(school_class.year_id),
+        db_uuid(school_class.year_id),
         school_class.shift,
         learner,
-        _db_uuid(school_class.pk),
+        db_uuid(school_class.pk),
         date_from,
         date_to,
         learner,
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(_lessons_sql(lang), params)
-        rows = cursor.fetchall()
+    rows = fetch_all(_lessons_sql(lang), params)
     return [
         {
             "id": str(uuid.UUID(str(row[0]))),
@@ -312,12 +306,6 @@ def _today_sql(lang: str) -> tuple[str, str]:
     return TODAY_MARKS_SQL.format(lang=lang, **names), TODAY_HOMEWORK_SQL.format(lang=lang, **names)
 
 
-def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def _today_marks(person: Person, on: dt.date) -> list[dict[str, Any]]:
     marks_sql, _homework_sql = _today_sql(language())
     return [
@@ -331,18 +319,18 @@ def _today_marks(person: Person, on: dt.date) -> list[dict[str, Any]]:
             "points": _points(points),
             "max_points": max_points,
         }
-        for pk, day, number, subject, kind, title, points, max_points in _fetch(
-            marks_sql, [_db_uuid(person.pk), on]
+        for pk, day, number, subject, kind, title, points, max_points in fetch_all(
+            marks_sql, [db_uuid(person.pk), on]
         )
     ]
 
 
 def _today_homework(person: Person, school_class: SchoolClass, on: dt.date) -> list[dict[str, Any]]:
     _marks_sql, homework_sql = _today_sql(language())
-    learner = _db_uuid(person.pk)
-    params = [learner, learner, _db_uuid(school_class.pk), on, on + dt.timedelta(days=1), learner]
+    learner = db_uuid(person.pk)
+    params = [learner, learner, db_uuid(school_class.pk), on, on + dt.timedelta(days=1), learner]
     rows = []
-    for pk, subject, text, due, max_points, status, points in _fetch(homework_sql, params):
+    for pk, subject, text, due, max_points, status, points in fetch_all(homework_sql, params):
         due_date = due if isinstance(due, dt.date) else dt.date.fromisoformat(str(due)[:10])
         rows.append(
             {

@@ -22,23 +22,12 @@ from django.views.decorators.http import require_GET, require_POST
 from oqu.kernel.errors import DomainError, ValidationError
 from oqu.orgs.models import Unit
 from oqu.orgs.selectors import unit_get
+from oqu.web.actions import apply_change
 from oqu.web.actor import actor_of
 from oqu.web.views import login_required
 
 from . import selectors, services
 from .models import DocumentKind, DocumentStatus, StepStatus
-
-
-def _apply(request: HttpRequest, change: Callable[[], Any], done: str, back: str) -> HttpResponse:
-    try:
-        change()
-    except DomainError as error:
-        if error.status in (403, 404):
-            raise
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, done)
-    return redirect(back)
 
 
 def _units_with(actor: Any, capability: str) -> list[Unit]:
@@ -135,7 +124,9 @@ def document_add(request: HttpRequest) -> HttpResponse:
             recipient=recipient,
         )
 
-    response = _apply(request, change, _("The draft has been created."), reverse("edms:index"))
+    response = apply_change(
+        request, change, _("The draft has been created."), reverse("edms:index")
+    )
     if "document" in result:
         return redirect("edms:document", result["document"].pk)
     return response
@@ -199,7 +190,7 @@ def _document_action(name: str, done: Any) -> Callable[[HttpRequest, UUID], Http
     def view(request: HttpRequest, document_id: UUID) -> HttpResponse:
         actor = actor_of(request)
         document = selectors.document_get(actor, document_id)
-        return _apply(
+        return apply_change(
             request,
             lambda: ACTIONS[name](request, actor, document),
             str(done),
@@ -301,7 +292,7 @@ def step_act(request: HttpRequest, step_id: UUID) -> HttpResponse:
     if decision not in handlers:
         raise Http404
     handler, done = handlers[decision]
-    return _apply(
+    return apply_change(
         request,
         lambda: handler(actor=actor, step=step, comment=comment),
         done,
@@ -315,7 +306,7 @@ def attachment_remove(request: HttpRequest, attachment_id: UUID) -> HttpResponse
     actor = actor_of(request)
     attachment = selectors.attachment_get(actor, attachment_id)
     document_id = attachment.document_id
-    return _apply(
+    return apply_change(
         request,
         lambda: services.attachment_remove(actor=actor, attachment=attachment),
         _("The file has been removed."),
@@ -420,7 +411,7 @@ def esedo_receive(request: HttpRequest, unit_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     organization = unit_get(actor, unit_id)
     found: list[Any] = []
-    response = _apply(
+    response = apply_change(
         request,
         lambda: found.extend(services.esedo_receive(actor=actor, organization=organization)),
         _("Letters from the unified EDMS have been received."),

@@ -4,11 +4,9 @@ school or an authority runs (create, add questions, open, close, results) and th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,9 +15,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from oqu.kernel.errors import DomainError, ValidationError
+from oqu.kernel.errors import ValidationError
 from oqu.orgs.models import Unit
 from oqu.orgs.selectors import unit_get
+from oqu.web.actions import apply_change
 from oqu.web.actor import actor_of
 from oqu.web.views import login_required
 
@@ -29,18 +28,6 @@ from .models import TARGET_ROLES, FaqEntry, QuestionKind
 
 def _language() -> str:
     return "kk" if (get_language() or "kk").startswith("kk") else "ru"
-
-
-def _apply(request: HttpRequest, change: Callable[[], Any], done: str, back: str) -> HttpResponse:
-    try:
-        change()
-    except DomainError as error:
-        if error.status in (403, 404):
-            raise
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, done)
-    return redirect(back)
 
 
 def _closes_at(request: HttpRequest) -> dt.datetime | None:
@@ -102,7 +89,9 @@ def survey_add(request: HttpRequest) -> HttpResponse:
             closes_at=_closes_at(request),
         )
 
-    response = _apply(request, change, _("The survey has been created."), reverse("feedback:index"))
+    response = apply_change(
+        request, change, _("The survey has been created."), reverse("feedback:index")
+    )
     if "survey" in result:
         return redirect("feedback:survey", result["survey"].pk)
     return response
@@ -135,7 +124,7 @@ def question_add(request: HttpRequest, survey_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     survey = selectors.survey_get(actor, survey_id)
     scale = request.POST.get("scale_max", "")
-    return _apply(
+    return apply_change(
         request,
         lambda: services.survey_question_add(
             actor=actor,
@@ -155,7 +144,7 @@ def question_add(request: HttpRequest, survey_id: UUID) -> HttpResponse:
 def status_set(request: HttpRequest, survey_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     survey = selectors.survey_get(actor, survey_id)
-    return _apply(
+    return apply_change(
         request,
         lambda: services.survey_set_status(
             actor=actor, survey=survey, status=request.POST.get("status", "")
@@ -177,7 +166,7 @@ def respond(request: HttpRequest, survey_id: UUID) -> HttpResponse:
             answers[str(question.pk)] = request.POST.getlist(name)
         else:
             answers[str(question.pk)] = request.POST.get(name, "")
-    return _apply(
+    return apply_change(
         request,
         lambda: services.survey_respond(actor=actor, survey=survey, answers=answers),
         _("Thank you: your answers have been saved."),
@@ -224,7 +213,7 @@ def _faq_fields(request: HttpRequest) -> dict[str, Any]:
 def faq_add(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     unit = unit_get(actor, request.POST.get("organization", ""))
-    return _apply(
+    return apply_change(
         request,
         lambda: services.faq_create(actor=actor, organization=unit, **_faq_fields(request)),
         _("The question has been added to the FAQ."),
@@ -238,13 +227,13 @@ def faq_edit(request: HttpRequest, entry_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     entry = selectors.faq_get(entry_id)
     if request.POST.get("delete"):
-        return _apply(
+        return apply_change(
             request,
             lambda: services.faq_delete(actor=actor, entry=entry),
             _("The question has been removed from the FAQ."),
             reverse("feedback:faq"),
         )
-    return _apply(
+    return apply_change(
         request,
         lambda: services.faq_change(actor=actor, entry=entry, **_faq_fields(request)),
         _("The FAQ entry has been saved."),

@@ -15,6 +15,8 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from oqu.kernel.sql import db_uuid
+
 from .models import Attendance
 
 _COLUMNS = ("id", "created_at", "updated_at", "organization_id", "lesson_id", "learner_id")
@@ -23,10 +25,6 @@ INSERT INTO {table} ({columns}, status, note) VALUES {values}
 ON CONFLICT (lesson_id, learner_id) DO UPDATE
 SET status = excluded.status, note = excluded.note, updated_at = excluded.updated_at
 """
-
-
-def _uuid(value: Any) -> Any:
-    return Attendance._meta.pk.get_db_prep_value(value, connection)
 
 
 def upsert(rows: Sequence[Attendance]) -> None:
@@ -42,8 +40,8 @@ def upsert(rows: Sequence[Attendance]) -> None:
     for row in rows:
         row.pk = row.pk or uuid.uuid4()
         row.created_at = row.updated_at = now
-        params += [_uuid(row.pk), stamp, stamp, _uuid(row.organization_id)]
-        params += [_uuid(row.lesson_id), _uuid(row.learner_id), row.status, row.note]
+        params += [db_uuid(row.pk), stamp, stamp, db_uuid(row.organization_id)]
+        params += [db_uuid(row.lesson_id), db_uuid(row.learner_id), row.status, row.note]
     placeholders = "(" + ", ".join(["%s"] * (len(_COLUMNS) + 2)) + ")"
     sql = _UPSERT.format(
         table=connection.ops.quote_name(Attendance._meta.db_table),

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import connection
 
+from oqu.kernel.sql import db_uuid, fetch_all
 from oqu.people.models import Person
 from oqu.school.models import ClassMembership, Lesson, Subgroup, TeachingAssignment
 
@@ -83,19 +84,15 @@ def _query(language: str, with_subgroup: bool) -> str:
     )
 
 
-def _db_uuid(value: Any) -> Any:
-    return TeachingAssignment._meta.pk.get_db_prep_value(value, connection)
-
-
 def _db_date(value: dt.date) -> Any:
     return connection.ops.adapt_datefield_value(value)
 
 
 def _params(assignment: TeachingAssignment, start: dt.date, end: dt.date) -> list[Any]:
-    a, first_day, last_day = _db_uuid(assignment.pk), _db_date(start), _db_date(end)
-    roster = [_db_uuid(assignment.school_class_id), last_day, first_day]
+    a, first_day, last_day = db_uuid(assignment.pk), _db_date(start), _db_date(end)
+    roster = [db_uuid(assignment.school_class_id), last_day, first_day]
     if assignment.subgroup_id:
-        roster.append(_db_uuid(assignment.subgroup_id))
+        roster.append(db_uuid(assignment.subgroup_id))
     return [*roster, *[a, first_day, last_day] * 4]
 
 
@@ -104,9 +101,7 @@ def journal_rows(
 ) -> list[tuple[Any, ...]]:
     """The flat rows of the class journal of `assignment` between `start` and `end` (one query)."""
     sql = _query(language, bool(assignment.subgroup_id))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, _params(assignment, start, end))
-        rows = cursor.fetchall()
+    rows = fetch_all(sql, _params(assignment, start, end))
     if connection.vendor == "postgresql":
         return rows
     return [_from_text(row) for row in rows]

@@ -7,7 +7,6 @@ pass through to the error pages. The class chat refreshes itself by HTMX polling
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from uuid import UUID
@@ -25,6 +24,7 @@ from oqu.kernel.errors import DomainError, NotFound, ValidationError
 from oqu.orgs.models import Unit
 from oqu.people.models import Guardianship, Person
 from oqu.school.models import ClassMembership, Subject
+from oqu.web.actions import apply_change
 from oqu.web.actor import actor_of
 from oqu.web.views import login_required
 
@@ -71,19 +71,6 @@ def _optional_points(request: HttpRequest) -> Decimal | None:
         raise ValidationError(
             _("Enter a number of points."), code="points_invalid", fields={"points": ["invalid"]}
         ) from None
-
-
-def _apply(request: HttpRequest, change: Callable[[], Any], done: str, back: str) -> HttpResponse:
-    """Run one change; refused input shows its message, 403/404 pass through."""
-    try:
-        change()
-    except DomainError as error:
-        if error.status in (403, 404):
-            raise
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, done)
-    return redirect(back)
 
 
 def _lesson_url(lesson_id: Any) -> str:
@@ -232,7 +219,7 @@ def lesson(request: HttpRequest, lesson_id: UUID) -> HttpResponse:
 def homework_set(request: HttpRequest, lesson_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     lesson, _role = selectors.lesson_get(actor, lesson_id, "homework")
-    return _apply(
+    return apply_change(
         request,
         lambda: services.homework_set(
             actor=actor,
@@ -252,7 +239,7 @@ def homework_set(request: HttpRequest, lesson_id: UUID) -> HttpResponse:
 def recording_set(request: HttpRequest, lesson_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     lesson, _role = selectors.lesson_get(actor, lesson_id, "distance")
-    return _apply(
+    return apply_change(
         request,
         lambda: services.recording_set(actor=actor, lesson=lesson, url=request.POST.get("url", "")),
         _("The recording link has been saved."),
@@ -265,7 +252,7 @@ def recording_set(request: HttpRequest, lesson_id: UUID) -> HttpResponse:
 def conference_set(request: HttpRequest, lesson_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     lesson, _role = selectors.lesson_get(actor, lesson_id, "distance")
-    return _apply(
+    return apply_change(
         request,
         lambda: services.conference_set(
             actor=actor, lesson=lesson, url=request.POST.get("url", "")
@@ -280,7 +267,7 @@ def conference_set(request: HttpRequest, lesson_id: UUID) -> HttpResponse:
 def announcement_post(request: HttpRequest, lesson_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     lesson, _role = selectors.lesson_get(actor, lesson_id, "distance")
-    return _apply(
+    return apply_change(
         request,
         lambda: services.announcement_post(
             actor=actor,
@@ -397,7 +384,7 @@ def homework(request: HttpRequest, homework_id: UUID) -> HttpResponse:
 def homework_submit(request: HttpRequest, homework_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     homework, _role = selectors.homework_get(actor, homework_id)
-    return _apply(
+    return apply_change(
         request,
         lambda: services.submission_submit(
             actor=actor,
@@ -415,7 +402,7 @@ def homework_submit(request: HttpRequest, homework_id: UUID) -> HttpResponse:
 def submission_check(request: HttpRequest, submission_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     submission, _role = selectors.submission_get(actor, submission_id)
-    return _apply(
+    return apply_change(
         request,
         lambda: services.submission_check(
             actor=actor,
@@ -474,7 +461,7 @@ def plans(request: HttpRequest) -> HttpResponse:
                 )
             )
 
-        response = _apply(
+        response = apply_change(
             request, create, _("The lesson plan has been saved."), reverse("lms:plans")
         )
         return redirect(reverse("lms:plan", args=[created[0].pk])) if created else response
@@ -532,7 +519,7 @@ def plan(request: HttpRequest, plan_id: UUID) -> HttpResponse:
 def plan_edit(request: HttpRequest, plan_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     plan = selectors.plan_get(actor, plan_id)
-    return _apply(
+    return apply_change(
         request,
         lambda: services.plan_change(
             actor=actor, plan=plan, **_plan_data(request, plan.organization)
@@ -563,7 +550,7 @@ def plan_attach(request: HttpRequest, plan_id: UUID) -> HttpResponse:
         messages.error(request, _("Choose a lesson."))
         return redirect(reverse("lms:plan", args=[plan.pk]))
     lesson, _role = selectors.lesson_get(actor, lesson_id, "homework")
-    return _apply(
+    return apply_change(
         request,
         lambda: services.plan_attach(actor=actor, plan=plan, lesson=lesson),
         _("The plan has been attached to the lesson."),
@@ -583,7 +570,7 @@ def lesson_plan_attach(request: HttpRequest, lesson_id: UUID) -> HttpResponse:
         messages.error(request, _("Choose a lesson plan."))
         return redirect(_lesson_url(lesson.pk))
     plan = selectors.plan_get(actor, plan_id)
-    return _apply(
+    return apply_change(
         request,
         lambda: services.plan_attach(actor=actor, plan=plan, lesson=lesson),
         _("The plan has been attached to the lesson."),
@@ -596,7 +583,7 @@ def lesson_plan_attach(request: HttpRequest, lesson_id: UUID) -> HttpResponse:
 def plan_files(request: HttpRequest, plan_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     plan = selectors.plan_get(actor, plan_id)
-    return _apply(
+    return apply_change(
         request,
         lambda: services.attachments_add(actor, plan, request.FILES.getlist("files")),
         _("The files have been attached."),

@@ -7,7 +7,6 @@ again, 403/404 pass through to the error pages.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -25,6 +24,7 @@ from oqu.orgs.models import Unit
 from oqu.orgs.selectors import unit_get
 from oqu.people.models import Employment, Guardianship
 from oqu.people.selectors import person_to_relate
+from oqu.web.actions import apply_change
 from oqu.web.actor import actor_of
 from oqu.web.views import login_required
 
@@ -76,19 +76,6 @@ def _int(value: Any, name: str) -> int:
         raise ValidationError(
             _("Enter a whole number."), code="number_invalid", fields={name: ["invalid"]}
         ) from None
-
-
-def _apply(request: HttpRequest, change: Callable[[], Any], done: str, back: str) -> HttpResponse:
-    """Run one change; refused input shows its message, 403/404 pass through."""
-    try:
-        change()
-    except DomainError as error:
-        if error.status in (403, 404):
-            raise
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, done)
-    return redirect(back)
 
 
 def _month(request: HttpRequest) -> tuple[int, int]:
@@ -213,7 +200,7 @@ def group_add(request: HttpRequest, unit_id: UUID) -> HttpResponse:
         )
 
     back = reverse("preschool:organization", args=[unit.pk]) + f"?year={year}"
-    return _apply(request, change, _("The group has been created."), back)
+    return apply_change(request, change, _("The group has been created."), back)
 
 
 @require_POST
@@ -233,7 +220,7 @@ def transition_prepare(request: HttpRequest, unit_id: UUID) -> HttpResponse:
             )
         )
 
-    response = _apply(
+    response = apply_change(
         request,
         change,
         _("The move has been prepared: review it and apply."),
@@ -299,7 +286,7 @@ def transition_line(request: HttpRequest, line_id: UUID) -> HttpResponse:
 def transition_apply(request: HttpRequest, batch_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     batch = selectors.batch_get(actor, batch_id)
-    return _apply(
+    return apply_change(
         request,
         lambda: services.transition_apply(actor=actor, batch=batch, on=timezone.localdate()),
         _("The children have moved to next year's groups."),
@@ -378,7 +365,7 @@ def group_edit(request: HttpRequest, group_id: UUID) -> HttpResponse:
             else None,
         )
 
-    return _apply(request, change, _("The group has been saved."), _group_back(grp))
+    return apply_change(request, change, _("The group has been saved."), _group_back(grp))
 
 
 @require_POST
@@ -404,7 +391,7 @@ def enrol(request: HttpRequest, group_id: UUID) -> HttpResponse:
             ) from None
         services.child_enrol(actor=actor, group=grp, child=child, on=_date(request))
 
-    return _apply(request, change, _("The child has been enrolled."), _group_back(grp))
+    return apply_change(request, change, _("The child has been enrolled."), _group_back(grp))
 
 
 @require_POST
@@ -423,7 +410,9 @@ def move(request: HttpRequest, membership_id: UUID) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )
 
-    return _apply(request, change, _("The child has been moved."), _group_back(membership.group))
+    return apply_change(
+        request, change, _("The child has been moved."), _group_back(membership.group)
+    )
 
 
 @require_POST
@@ -431,7 +420,7 @@ def move(request: HttpRequest, membership_id: UUID) -> HttpResponse:
 def leave(request: HttpRequest, membership_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     membership = selectors.membership_get(actor, membership_id)
-    return _apply(
+    return apply_change(
         request,
         lambda: services.child_leave(
             actor=actor,
@@ -449,7 +438,7 @@ def leave(request: HttpRequest, membership_id: UUID) -> HttpResponse:
 def activity_add(request: HttpRequest, group_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     grp = selectors.group_get(actor, group_id)
-    return _apply(
+    return apply_change(
         request,
         lambda: services.activity_add(
             actor=actor,
@@ -471,7 +460,7 @@ def activity_remove(request: HttpRequest, activity_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     activity = selectors.activity_get(actor, activity_id)
     grp = activity.group
-    return _apply(
+    return apply_change(
         request,
         lambda: services.activity_remove(actor=actor, activity=activity),
         _("The activity has been removed."),
@@ -499,7 +488,7 @@ def attendance_mark(request: HttpRequest, group_id: UUID) -> HttpResponse:
         services.attendance_mark(actor=actor, group=grp, day=day, marks=marks)
 
     back = reverse("preschool:group", args=[grp.pk]) + f"?date={day_text}#attendance"
-    return _apply(request, change, _("The attendance has been saved."), back)
+    return apply_change(request, change, _("The attendance has been saved."), back)
 
 
 @require_GET
@@ -603,7 +592,7 @@ def medical(request: HttpRequest, child_id: UUID) -> HttpResponse:
 def medical_set(request: HttpRequest, child_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     person = selectors.child_get(actor, child_id)
-    return _apply(
+    return apply_change(
         request,
         lambda: services.medical_set(
             actor=actor,
@@ -624,7 +613,7 @@ def status_add(request: HttpRequest, child_id: UUID) -> HttpResponse:
     person = selectors.child_get(actor, child_id)
     kind_code = request.POST.get("status", "")
     kind, _sep, code = kind_code.partition(":")
-    return _apply(
+    return apply_change(
         request,
         lambda: services.status_add(
             actor=actor,
@@ -644,7 +633,7 @@ def status_add(request: HttpRequest, child_id: UUID) -> HttpResponse:
 def status_close(request: HttpRequest, status_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     status = selectors.status_get(actor, status_id)
-    return _apply(
+    return apply_change(
         request,
         lambda: services.status_close(actor=actor, status=status, on=_date(request)),
         _("The status has ended."),
@@ -668,7 +657,9 @@ def work_add(request: HttpRequest, child_id: UUID) -> HttpResponse:
             actor=actor, child=person, title=request.POST.get("title", ""), upload=upload
         )
 
-    return _apply(request, change, _("The photo has been added."), _child_back(person.pk, "#works"))
+    return apply_change(
+        request, change, _("The photo has been added."), _child_back(person.pk, "#works")
+    )
 
 
 @require_GET
@@ -683,7 +674,7 @@ def work_remove(request: HttpRequest, work_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     work = selectors.work_get(actor, work_id)
     child_id = work.child_id
-    return _apply(
+    return apply_change(
         request,
         lambda: services.work_remove(actor=actor, work=work),
         _("The photo has been deleted."),
@@ -746,7 +737,7 @@ def catalogue_add(request: HttpRequest) -> HttpResponse:
             upload=upload,
         )
 
-    return _apply(
+    return apply_change(
         request, change, _("The material has been published."), reverse("preschool:catalogue")
     )
 
@@ -756,7 +747,7 @@ def catalogue_add(request: HttpRequest) -> HttpResponse:
 def catalogue_withdraw(request: HttpRequest, item_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     item = selectors.catalogue_get(actor, item_id)
-    return _apply(
+    return apply_change(
         request,
         lambda: services.catalogue_update(actor=actor, item=item, is_active=not item.is_active),
         _("The material has been saved."),

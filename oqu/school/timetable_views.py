@@ -26,6 +26,7 @@ from oqu.access import scope
 from oqu.kernel.errors import DomainError, ValidationError
 from oqu.orgs.selectors import unit_get
 from oqu.people.selectors import person_to_relate
+from oqu.web.actions import apply_change
 from oqu.web.actor import actor_of
 from oqu.web.views import login_required
 
@@ -75,18 +76,6 @@ def _query_date(request: HttpRequest) -> dt.date:
         return dt.date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
         return timezone.localdate()
-
-
-def _apply(request: HttpRequest, change: Callable[[], Any], done: str, back: str) -> HttpResponse:
-    try:
-        change()
-    except DomainError as error:
-        if error.status in (403, 404):
-            raise
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, done)
-    return redirect(back)
 
 
 def _try(change: Callable[[], Any]) -> tuple[Any, str]:
@@ -165,7 +154,7 @@ def room_add(request: HttpRequest, year_id: UUID) -> HttpResponse:
             kind=request.POST.get("kind") or RoomKind.CLASSROOM,
         )
 
-    return _apply(request, create, _("The room has been added."), _year_url(year))
+    return apply_change(request, create, _("The room has been added."), _year_url(year))
 
 
 @require_POST
@@ -176,7 +165,7 @@ def room_edit(request: HttpRequest, room_id: UUID) -> HttpResponse:
     room = tt.room_get(actor, room_id)
     year = selectors.year_get(actor, request.POST.get("year", "") or UUID(int=0))
     if request.POST.get("delete"):
-        return _apply(
+        return apply_change(
             request,
             lambda: services.room_delete(actor=actor, room=room),
             _("The room has been deleted."),
@@ -193,7 +182,7 @@ def room_edit(request: HttpRequest, room_id: UUID) -> HttpResponse:
             kind=request.POST.get("kind") or None,
         )
 
-    return _apply(request, change, _("The room has been saved."), _year_url(year))
+    return apply_change(request, change, _("The room has been saved."), _year_url(year))
 
 
 @require_POST
@@ -203,7 +192,7 @@ def subject_room_kind(request: HttpRequest, subject_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     subject = selectors.subject_get(actor, subject_id)
     year = selectors.year_get(actor, request.POST.get("year", "") or UUID(int=0))
-    return _apply(
+    return apply_change(
         request,
         lambda: services.subject_room_kind_set(
             actor=actor, subject=subject, room_kind=request.POST.get("room_kind", "")
@@ -218,7 +207,7 @@ def subject_room_kind(request: HttpRequest, subject_id: UUID) -> HttpResponse:
 def bell_set(request: HttpRequest, year_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     year = selectors.year_get(actor, year_id)
-    return _apply(
+    return apply_change(
         request,
         lambda: services.bell_set(
             actor=actor,
@@ -239,7 +228,7 @@ def bell_remove(request: HttpRequest, bell_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     bell = tt.bell_get(actor, bell_id)
     year = bell.year
-    return _apply(
+    return apply_change(
         request,
         lambda: services.bell_delete(actor=actor, bell=bell),
         _("The lesson has been removed from the bell schedule."),
@@ -577,7 +566,7 @@ def draft_apply(request: HttpRequest, year_id: UUID) -> HttpResponse:
         if len(classes) == 1
         else _year_url(year)
     )
-    return _apply(
+    return apply_change(
         request,
         lambda: services.draft_apply(
             actor=actor,
@@ -703,7 +692,7 @@ def substitute_set(request: HttpRequest, lesson_id: UUID) -> HttpResponse:
             actor=actor, lesson=lesson, substitute=person, reason=request.POST.get("reason", "")
         )
 
-    return _apply(
+    return apply_change(
         request,
         substitute,
         _("The substitute has been recorded."),
@@ -716,7 +705,7 @@ def substitute_set(request: HttpRequest, lesson_id: UUID) -> HttpResponse:
 def substitute_undo(request: HttpRequest, lesson_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     lesson = tt.lesson_get(actor, lesson_id)
-    return _apply(
+    return apply_change(
         request,
         lambda: services.substitution_undo(actor=actor, lesson=lesson),
         _("The substitution has been undone."),

@@ -8,14 +8,12 @@ page again, 403/404 pass through to the error pages.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from uuid import UUID
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -27,6 +25,7 @@ from oqu.kernel.errors import DomainError, ValidationError
 from oqu.orgs.selectors import unit_get
 from oqu.people.models import Employment, Level
 from oqu.people.selectors import person_to_relate
+from oqu.web.actions import apply_change
 from oqu.web.actor import actor_of
 from oqu.web.views import login_required
 
@@ -68,19 +67,6 @@ def _hours(request: HttpRequest) -> Decimal:
             code="hours_range",
             fields={"hours_per_week": ["invalid"]},
         ) from None
-
-
-def _apply(request: HttpRequest, change: Callable[[], Any], done: str, back: str) -> HttpResponse:
-    """Run one change; refused input shows its message, 403/404 pass through."""
-    try:
-        change()
-    except DomainError as error:
-        if error.status in (403, 404):
-            raise
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, done)
-    return redirect(back)
 
 
 def _staff(organization: Any) -> list[Any]:
@@ -145,7 +131,7 @@ def _overview_url(unit_id: Any, year: Any = None) -> str:
 def year_add(request: HttpRequest, unit_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     unit = unit_get(actor, unit_id)
-    return _apply(
+    return apply_change(
         request,
         lambda: services.year_create(
             actor=actor,
@@ -164,7 +150,7 @@ def year_add(request: HttpRequest, unit_id: UUID) -> HttpResponse:
 def period_add(request: HttpRequest, year_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     year = selectors.year_get(actor, year_id)
-    return _apply(
+    return apply_change(
         request,
         lambda: services.period_create(
             actor=actor,
@@ -184,7 +170,7 @@ def period_add(request: HttpRequest, year_id: UUID) -> HttpResponse:
 def vacation_add(request: HttpRequest, year_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     year = selectors.year_get(actor, year_id)
-    return _apply(
+    return apply_change(
         request,
         lambda: services.vacation_create(
             actor=actor,
@@ -204,7 +190,7 @@ def vacation_add(request: HttpRequest, year_id: UUID) -> HttpResponse:
 def subject_add(request: HttpRequest, unit_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     unit = unit_get(actor, unit_id)
-    return _apply(
+    return apply_change(
         request,
         lambda: services.subject_create(
             actor=actor,
@@ -246,7 +232,7 @@ def class_add(request: HttpRequest, year_id: UUID) -> HttpResponse:
             homeroom_teacher=teacher,
         )
 
-    return _apply(
+    return apply_change(
         request,
         create,
         _("The class has been created."),
@@ -306,7 +292,7 @@ def curriculum_set(request: HttpRequest, year_id: UUID) -> HttpResponse:
         )
 
     if not request.htmx:  # type: ignore[attr-defined]
-        return _apply(
+        return apply_change(
             request,
             change,
             _("The curriculum has been saved."),
@@ -378,7 +364,7 @@ def learner_enrol(request: HttpRequest, class_id: UUID) -> HttpResponse:
             actor=actor, school_class=school_class, person=person, on=_date(request)
         )
 
-    return _apply(request, enrol, _("The learner has been enrolled."), _class_url(class_id))
+    return apply_change(request, enrol, _("The learner has been enrolled."), _class_url(class_id))
 
 
 @require_POST
@@ -411,7 +397,7 @@ def learner_move(request: HttpRequest, membership_id: UUID) -> HttpResponse:
             return services.learner_graduate(actor=actor, membership=membership, on=on)
         raise ValidationError(code="move_unknown", fields={"move": [move]})
 
-    return _apply(
+    return apply_change(
         request, run, _("The move has been recorded."), _class_url(membership.school_class_id)
     )
 
@@ -421,7 +407,7 @@ def learner_move(request: HttpRequest, membership_id: UUID) -> HttpResponse:
 def subgroup_add(request: HttpRequest, class_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     school_class = selectors.class_get(actor, class_id)
-    return _apply(
+    return apply_change(
         request,
         lambda: services.subgroup_create(
             actor=actor, school_class=school_class, name=request.POST.get("name", "")
@@ -446,7 +432,7 @@ def subgroup_learners(request: HttpRequest, subgroup_id: UUID) -> HttpResponse:
                 raise ValidationError(code="not_in_class", fields={"learners": [value]}) from None
         return services.subgroup_set_learners(actor=actor, subgroup=subgroup, learner_ids=ids)
 
-    return _apply(
+    return apply_change(
         request, change, _("The subgroup has been saved."), _class_url(subgroup.school_class_id)
     )
 
@@ -476,7 +462,7 @@ def assignment_add(request: HttpRequest, class_id: UUID) -> HttpResponse:
             hours_per_week=_hours(request),
         )
 
-    return _apply(request, create, _("The teacher has been assigned."), _class_url(class_id))
+    return apply_change(request, create, _("The teacher has been assigned."), _class_url(class_id))
 
 
 @require_POST
@@ -484,7 +470,7 @@ def assignment_add(request: HttpRequest, class_id: UUID) -> HttpResponse:
 def assignment_remove(request: HttpRequest, assignment_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     assignment = selectors.assignment_get(actor, assignment_id)
-    return _apply(
+    return apply_change(
         request,
         lambda: services.assignment_delete(actor=actor, assignment=assignment),
         _("The assignment has been removed."),

@@ -10,7 +10,6 @@ Django session that started it: another browser has none and gets 409.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -27,6 +26,7 @@ from oqu.kernel.errors import DomainError, ValidationError
 from oqu.orgs.models import Unit
 from oqu.orgs.selectors import unit_get
 from oqu.school import selectors as school_selectors
+from oqu.web.actions import apply_change
 from oqu.web.actor import actor_of
 from oqu.web.views import login_required
 
@@ -53,18 +53,6 @@ def _moment(request: HttpRequest, name: str) -> dt.datetime:
             _("Enter a valid date and time."), code="datetime_invalid", fields={name: ["invalid"]}
         ) from None
     return timezone.make_aware(value) if timezone.is_naive(value) else value
-
-
-def _apply(request: HttpRequest, change: Callable[[], Any], done: str, back: str) -> HttpResponse:
-    try:
-        change()
-    except DomainError as error:
-        if error.status in (403, 404):
-            raise
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, done)
-    return redirect(back)
 
 
 def _lines(value: str) -> list[str]:
@@ -180,7 +168,7 @@ def question_add(request: HttpRequest, unit_id: UUID) -> HttpResponse:
             points=_int(request, "points"),
         )
 
-    return _apply(request, change, _("The question has been added to the bank."), back)
+    return apply_change(request, change, _("The question has been added to the bank."), back)
 
 
 @require_POST
@@ -189,7 +177,7 @@ def question_use(request: HttpRequest, question_id: UUID) -> HttpResponse:
     """Take a question out of use (new tests and draws skip it) or back into use."""
     actor = actor_of(request)
     question = selectors.question_get(actor, question_id)
-    return _apply(
+    return apply_change(
         request,
         lambda: services.question_change(
             actor=actor, question=question, is_active=request.POST.get("active") == "1"
@@ -220,7 +208,7 @@ def control_test_add(request: HttpRequest, unit_id: UUID) -> HttpResponse:
             closes_at=_moment(request, "closes_at"),
         )
 
-    return _apply(request, change, _("The test has been set."), back)
+    return apply_change(request, change, _("The test has been set."), back)
 
 
 # -- a test --------------------------------------------------------------------------------
