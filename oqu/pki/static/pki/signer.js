@@ -90,20 +90,25 @@
     return new NCALayerSigner();
   }
 
-  window.OquSigners = { NCALayerSigner: NCALayerSigner, SoftwareSigner: SoftwareSigner };
+  /* What the form signs: the exact bytes the server will check (`data-sign-content`, base64),
+   * or the text of the form's `[data-sign-text]` field encoded as UTF-8. */
+  function contentOf(form) {
+    if (form.dataset.signContent) { return form.dataset.signContent; }
+    return utf8ToBase64(form.querySelector("[data-sign-text]").value);
+  }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    var form = document.getElementById("pki-sign-form");
-    if (!form) { return; }
-    var button = document.getElementById("s-sign");
-    var status = document.getElementById("s-status");
+  /* Every form marked `data-oqu-sign` (see pki/_sign_fields.html) signs before it submits. */
+  function wire(form) {
+    var button = form.querySelector("[data-sign-button]");
+    var status = form.querySelector("[data-sign-status]");
+    var choice = form.querySelector("[data-signer-choice]");
     button.addEventListener("click", function () {
-      var text = document.getElementById("s-text").value;
-      var signer = signerFor(form, document.getElementById("s-signer").value);
+      if (!form.reportValidity()) { return; }
+      var signer = signerFor(form, choice ? choice.value : "ncalayer");
       button.disabled = true;
       status.textContent = "…";
-      signer.sign(utf8ToBase64(text)).then(function (cms) {
-        document.getElementById("s-signature").value = cms;
+      signer.sign(contentOf(form)).then(function (cms) {
+        form.querySelector("input[name=signature_text]").value = cms;
         form.submit();
       }).catch(function (error) {
         button.disabled = false;
@@ -112,5 +117,12 @@
           : form.dataset.msgFailed + ": " + error.message;
       });
     });
+  }
+
+  window.OquSigners = { NCALayerSigner: NCALayerSigner, SoftwareSigner: SoftwareSigner };
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var forms = document.querySelectorAll("form[data-oqu-sign]");
+    for (var i = 0; i < forms.length; i++) { wire(forms[i]); }
   });
 })();
