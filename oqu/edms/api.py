@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from typing import Any, Literal
 from uuid import UUID
@@ -25,7 +26,7 @@ from oqu.kernel.errors import ValidationError
 from oqu.orgs.models import Unit
 from oqu.orgs.selectors import unit_get
 
-from . import selectors, services
+from . import selectors, services, signing
 from .models import Document, DocumentKind
 
 router = Router(tags=["edms"])
@@ -124,13 +125,67 @@ class VersionOut(Schema):
     approved_at: dt.datetime | None
 
 
+class SignatureOut(Schema):
+    id: UUID
+    version: int
+    step_id: UUID | None
+    origin: str
+    signer: str
+    signer_organization: str
+    signer_bin: str
+    signed_at: dt.datetime | None
+    outcome: str = Field(..., description="The latest check: `valid` or why not.")
+    valid: bool
+    checked_at: dt.datetime
+    verification_id: UUID = Field(..., description="The latest check in /pki/verifications.")
+    first_verification_id: UUID = Field(..., description="The check made at signing/receipt.")
+
+
+def serialize_signature(row: Any) -> dict[str, Any]:
+    first, current = row.verification, row.current_check
+    return {
+        "id": row.pk,
+        "version": row.version.number,
+        "step_id": row.step_id,
+        "origin": row.origin,
+        "signer": first.signer_name,
+        "signer_organization": first.signer_organization,
+        "signer_bin": first.signer_bin,
+        "signed_at": first.signed_at or first.checked_at,
+        "outcome": current.outcome,
+        "valid": current.is_valid,
+        "checked_at": current.checked_at,
+        "verification_id": current.pk,
+        "first_verification_id": first.pk,
+    }
+
+
 class DocumentDetailOut(DocumentOut):
     body: str
     fields: dict[str, Any]
     steps: list[StepOut]
     attachments: list[AttachmentOut]
     versions: list[VersionOut]
+    signatures: list[SignatureOut]
     verify_url: str
+
+
+class SignIn(Schema):
+    signature: str = Field(
+        ...,
+        min_length=1,
+        max_length=2_000_000,
+        description="The CMS (PKCS#7) signature over the step's content, base64 or PEM, as "
+        "NCALayer returns it.",
+    )
+    comment: str = Field("", max_length=2000)
+
+
+class SigningContentOut(Schema):
+    step_id: UUID
+    version: int
+    content_sha256: str
+    content_base64: str = Field(..., description="The exact bytes to sign (canonical JSON).")
 
 
 class RouteStepIn(Schema):
@@ -195,6 +250,7 @@ def _detail(request: HttpRequest, document: Document) -> dict[str, Any]:
         "steps": selectors.steps_of(document),
         "attachments": selectors.attachments_of(document),
         "versions": list(document.versions.order_by("number")),
+        "signatures": [serialize_signature(s) for s in selectors.signatures_of(document)],
         "verify_url": _verify_url(request, document),
     }
 
@@ -382,6 +438,42 @@ def step_decide(request: HttpRequest, step_id: UUID, payload: DecisionIn) -> Any
         "return": services.step_return,
     }[payload.decision]
     return handler(actor=who, step=step, comment=payload.comment)
+
+
+@router.get("/edms/steps/{step_id}/content", response={200: SigningContentOut, **READ_ERRORS})
+def step_content(request: HttpRequest, step_id: UUID) -> Any:
+    """What the assignee of a signature step signs: the version's canonical content."""
+    step = selectors.step_get(actor(request), step_id)
+    return {
+        "step_id": step.pk,
+        "version": step.version.number,
+        "content_sha256": step.version.content_sha256,
+        "content_base64": base64.b64encode(signing.step_content(step)).decode("ascii"),
+    }
+
+
+@router.post("/edms/steps/{step_id}/sign", response={200: StepOut, **WRITE_ERRORS})
+def step_sign(request: HttpRequest, step_id: UUID, payload: SignIn) -> Any:
+    """Approve a signature step by signing its content with your EDS. A signature that is not
+    valid — or not yours, or not your organization's — is a 400 `signature_invalid` whose
+    `fields.signature` names the outcome; the step stays pending and the check is kept."""
+    who = actor(request)
+    step = selectors.step_get(who, step_id)
+    return signing.step_sign(
+        actor=who, step=step, cms=payload.signature.encode(), comment=payload.comment
+    )
+
+
+@router.post(
+    "/edms/documents/{document_id}/signatures/recheck",
+    response={200: list[SignatureOut], **WRITE_ERRORS},
+)
+def signatures_recheck(request: HttpRequest, document_id: UUID) -> Any:
+    """Check every signature of the document again now; each keeps its check at signing."""
+    who = actor(request)
+    document = selectors.document_get(who, document_id)
+    rows = signing.signatures_recheck(actor=who, document=document)
+    return [serialize_signature(row) for row in rows]
 
 
 @router.get("/edms/monitor/overdue", response={200: MonitorOut, **LIST_ERRORS})

@@ -30,6 +30,7 @@ REGISTER_COLUMNS = [
     "retention_until",
     "content_sha256",
     "attachments",
+    "signatures",
 ]
 
 
@@ -49,12 +50,15 @@ def document_pdf(document: Document, verify_url: str) -> bytes:
         if version
         else []
     )
+    from .selectors import signatures_of, signers
+
     html = render_to_string(
         "edms/pdf.html",
         {
             "document": document,
             "version": version,
             "approvals": approvals,
+            "signers": signers(signatures_of(document, version=version)) if version else [],
             "field_rows": field_rows(document),
             "verify_url": verify_url,
             "qr": qr_svg_data_uri(verify_url),
@@ -95,7 +99,23 @@ def register_row(document: Document) -> dict[str, Any]:
             {"path": _file_path(document, a), "name": a.original_name, "sha256": a.sha256}
             for a in document.attachments.all()
         ],
+        "signatures": [
+            {
+                "cms": _signature_path(document, n),
+                "signed_content": _signature_path(document, n, signed=True),
+                "signer": s.verification.signer_name,
+                "signer_bin": s.verification.signer_bin,
+                "signed_at": (s.verification.signed_at or s.verification.checked_at).isoformat(),
+                "outcome": s.current_check.outcome,
+            }
+            for n, s in enumerate(document.signatures.all(), start=1)
+        ],
     }
+
+
+def _signature_path(document: Document, number: int, *, signed: bool = False) -> str:
+    """Each signature as a detached CMS file (`.p7s`) beside the exact bytes it signs."""
+    return f"{_folder(document)}/signatures/{number}.{'signed.json' if signed else 'p7s'}"
 
 
 def _folder(document: Document) -> str:
@@ -129,7 +149,12 @@ def archive_documents(organization: Any) -> Any:
         Document.objects.filter(organization=organization, sequence__isnull=False)
         .exclude(status=DocumentStatus.REJECTED)
         .select_related("kind", "executor")
-        .prefetch_related("attachments", "versions")
+        .prefetch_related(
+            "attachments",
+            "versions",
+            "signatures__verification",
+            "signatures__latest_verification",
+        )
         .order_by("kind__code", "year", "sequence")
     )
 
@@ -158,12 +183,23 @@ def stream_archive(organization: Any, documents: Any) -> Iterator[bytes]:
                     while chunk := source.read(64 * 1024):
                         target.write(chunk)
                         yield sink.take()
+            for number, signature in enumerate(document.signatures.all(), start=1):
+                archive.writestr(_signature_path(document, number), bytes(signature.cms))
+                archive.writestr(
+                    _signature_path(document, number, signed=True), bytes(signature.content)
+                )
             yield sink.take()
         text = io.StringIO()
         writer = csv.DictWriter(text, fieldnames=REGISTER_COLUMNS)
         writer.writeheader()
         for row in rows:
-            writer.writerow({**row, "attachments": ";".join(a["path"] for a in row["attachments"])})
+            writer.writerow(
+                {
+                    **row,
+                    "attachments": ";".join(a["path"] for a in row["attachments"]),
+                    "signatures": ";".join(x["cms"] for x in row["signatures"]),
+                }
+            )
         archive.writestr("register.csv", "\ufeff" + text.getvalue())
         archive.writestr(
             "register.json",

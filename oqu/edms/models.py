@@ -281,3 +281,57 @@ class ExchangeMessage(OrganizationOwnedModel):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class Signature(OrganizationOwnedModel):
+    """An EDS over exactly `content`: the canonical content of `version` when a route step was
+    signed here, or the sender's canonical content when the signature came with a received letter.
+
+    `verification` is the latest check (`pki.Verification`); every earlier check stays in the
+    pki app's rows and in the journal. A signature is stored only when its first check was
+    valid at a route step; a received one is stored whatever its check found, and shown so.
+    """
+
+    class Origin(models.TextChoices):
+        STEP = "step", _("Signed at a route step")
+        RECEIVED = "received", _("Came with a received letter")
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="signatures")
+    version = models.ForeignKey(
+        DocumentVersion, on_delete=models.CASCADE, related_name="signatures"
+    )
+    step = models.OneToOneField(
+        RouteStep, on_delete=models.CASCADE, null=True, blank=True, related_name="signature"
+    )
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices)
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    content = models.BinaryField(_("signed content"))
+    cms = models.BinaryField(_("signature (CMS)"))
+    verification = models.ForeignKey(
+        "pki.Verification",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("check at signing"),
+    )
+    latest_verification = models.ForeignKey(
+        "pki.Verification",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("latest check"),
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+
+    def __str__(self) -> str:
+        return f"{self.document_id} · {self.verification_id}"
+
+    @property
+    def current_check(self) -> Any:
+        return self.latest_verification or self.verification

@@ -12,7 +12,15 @@ from django.utils import timezone
 from oqu.access import scope
 from oqu.access.scope import Actor
 
-from .models import Attachment, Document, DocumentKind, DocumentStatus, RouteStep, StepStatus
+from .models import (
+    Attachment,
+    Document,
+    DocumentKind,
+    DocumentStatus,
+    RouteStep,
+    Signature,
+    StepStatus,
+)
 from .text import normalize
 
 VIEW = "edms.document.view"
@@ -105,6 +113,36 @@ def steps_of(document: Document) -> list[RouteStep]:
     )
 
 
+def signatures_of(document: Document, *, version: Any = None) -> list[Signature]:
+    """The document's signatures (of one version when given) with their checks, in two
+    queries whatever their number."""
+    qs = document.signatures.select_related("verification", "latest_verification", "version")
+    if version is not None:
+        qs = qs.filter(version=version)
+    return list(qs.order_by("version__number", "created_at"))
+
+
+def signers(signatures: list[Signature]) -> list[dict[str, Any]]:
+    """What a verification page and a stamp say of each signature: the name, IIN-free, and
+    organization from the certificate, when it was signed and what its latest check found."""
+    rows = []
+    for signature in signatures:
+        first, current = signature.verification, signature.current_check
+        rows.append(
+            {
+                "name": first.signer_name,
+                "organization": first.signer_organization,
+                "bin": first.signer_bin,
+                "signed_at": first.signed_at or first.checked_at,
+                "checked_at": current.checked_at,
+                "valid": current.is_valid,
+                "outcome": current.get_outcome_display(),
+                "origin": signature.get_origin_display(),
+            }
+        )
+    return rows
+
+
 def attachments_of(document: Document) -> list[Attachment]:
     return list(document.attachments.order_by("created_at"))
 
@@ -187,7 +225,13 @@ def verification(token: str) -> dict[str, Any] | None:
             else []
         )
     ]
-    return {"document": document, "version": version, "approvals": approvals}
+    signed = signers(signatures_of(document, version=version)) if version else []
+    return {
+        "document": document,
+        "version": version,
+        "approvals": approvals,
+        "signers": signed,
+    }
 
 
 def _user_name(user: Any) -> str:

@@ -298,11 +298,12 @@ def attachment_remove(*, actor: Actor, attachment: Attachment) -> None:
 # -- versions ------------------------------------------------------------------------------------
 
 
-def content_hash(
+def canonical_content(
     kind_code: str, title: str, body: str, fields: dict[str, Any], attachments: list[dict[str, str]]
-) -> str:
-    """SHA-256 over a canonical JSON of the content: what an approval (and a signature) covers."""
-    canonical = json.dumps(
+) -> bytes:
+    """The canonical JSON of a version's content: the exact bytes an approval covers and an EDS
+    signs (attachments by name and SHA-256, so a signature covers their bytes too)."""
+    return json.dumps(
         {
             "kind": kind_code,
             "title": title,
@@ -313,8 +314,28 @@ def content_hash(
         ensure_ascii=False,
         sort_keys=True,
         separators=(",", ":"),
+    ).encode("utf-8")
+
+
+def content_hash(
+    kind_code: str, title: str, body: str, fields: dict[str, Any], attachments: list[dict[str, str]]
+) -> str:
+    """SHA-256 of the canonical content: what an approval (and a signature) covers."""
+    return hashlib.sha256(
+        canonical_content(kind_code, title, body, fields, attachments)
+    ).hexdigest()
+
+
+def version_content(version: DocumentVersion) -> bytes:
+    """The bytes a signer of `version` signs; refuses a version whose stored hash disagrees."""
+    content = canonical_content(
+        version.document.kind.code, version.title, version.body, version.fields, version.attachments
     )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    if hashlib.sha256(content).hexdigest() != version.content_sha256:
+        raise Conflict(
+            _("The version's content does not match its stored hash."), code="version_corrupted"
+        )
+    return content
 
 
 def _freeze_version(actor: Actor, document: Document) -> DocumentVersion:
@@ -342,6 +363,11 @@ def _freeze_version(actor: Actor, document: Document) -> DocumentVersion:
 
 def latest_version(document: Document) -> DocumentVersion | None:
     return document.versions.order_by("-number").first()
+
+
+def approved_version(document: Document) -> DocumentVersion | None:
+    """The version the route approved (what was registered, signed and sent)."""
+    return document.versions.filter(approved_at__isnull=False).order_by("-number").first()
 
 
 # -- routes --------------------------------------------------------------------------------------
@@ -500,7 +526,7 @@ def route_start(
     return version
 
 
-def _lock_step(actor: Actor, step: RouteStep) -> tuple[Document, RouteStep]:
+def lock_step(actor: Actor, step: RouteStep) -> tuple[Document, RouteStep]:
     document = (
         Document.objects.select_for_update()
         .select_related("kind", "organization")
@@ -516,14 +542,14 @@ def _lock_step(actor: Actor, step: RouteStep) -> tuple[Document, RouteStep]:
     return document, step
 
 
-def _act(step: RouteStep, status: str, comment: str) -> None:
+def mark_step(step: RouteStep, status: str, comment: str) -> None:
     step.status = status
     step.comment = comment
     step.acted_at = timezone.now()
     step.save(update_fields=["status", "comment", "acted_at", "updated_at"])
 
 
-def _step_journal(actor: Actor, action: str, document: Document, step: RouteStep) -> None:
+def journal_step(actor: Actor, action: str, document: Document, step: RouteStep) -> None:
     journal.record(
         actor=actor,
         action=action,
@@ -541,15 +567,26 @@ def _step_journal(actor: Actor, action: str, document: Document, step: RouteStep
 
 @transaction.atomic
 def step_approve(*, actor: Actor, step: RouteStep, comment: str = "") -> RouteStep:
-    """Approve the pending step (at a signature step, the head's approval; the EDS itself is
-    attached to the approved version by the signature app). When the whole stage approved, the
-    next one starts; after the last stage the version is approved and the document registered."""
-    document, step = _lock_step(actor, step)
-    _act(step, StepStatus.APPROVED, (comment or "").strip()[:2000])
-    _step_journal(actor, "edms.step.approve", document, step)
+    """Approve the pending step. A step that needs an EDS is approved only by signing it
+    (`signing.step_sign`). When the whole stage approved, the next one starts; after the last
+    stage the version is approved and the document registered."""
+    document, step = lock_step(actor, step)
+    if step.requires_signature:
+        raise Conflict(
+            _("This step is approved by signing the document with your EDS."),
+            code="signature_required",
+        )
+    mark_step(step, StepStatus.APPROVED, (comment or "").strip()[:2000])
+    journal_step(actor, "edms.step.approve", document, step)
+    advance_route(actor, document, step)
+    return step
+
+
+def advance_route(actor: Actor, document: Document, step: RouteStep) -> None:
+    """After an approval: parallel steps wait for all; then the next stage, or registration."""
     version = step.version
     if version.steps.filter(stage=step.stage).exclude(status=StepStatus.APPROVED).exists():
-        return step  # parallel approval waits for all
+        return
     next_stage = (
         version.steps.filter(stage__gt=step.stage)
         .order_by("stage")
@@ -560,7 +597,6 @@ def step_approve(*, actor: Actor, step: RouteStep, comment: str = "") -> RouteSt
         _activate_stage(document, version, next_stage)
     else:
         _register(actor, document, version)
-    return step
 
 
 def _stop_route(document: Document, step: RouteStep, status: str) -> None:
@@ -584,10 +620,10 @@ def _require_comment(comment: str) -> str:
 def step_reject(*, actor: Actor, step: RouteStep, comment: str) -> RouteStep:
     """Reject with a comment: the route stops and the author is told why."""
     comment = _require_comment(comment)
-    document, step = _lock_step(actor, step)
-    _act(step, StepStatus.REJECTED, comment)
+    document, step = lock_step(actor, step)
+    mark_step(step, StepStatus.REJECTED, comment)
     _stop_route(document, step, DocumentStatus.REJECTED)
-    _step_journal(actor, "edms.step.reject", document, step)
+    journal_step(actor, "edms.step.reject", document, step)
     if document.author:
         _notify(
             document.author,
@@ -602,10 +638,10 @@ def step_reject(*, actor: Actor, step: RouteStep, comment: str) -> RouteStep:
 def step_return(*, actor: Actor, step: RouteStep, comment: str) -> RouteStep:
     """Return for revision with a comment: the author edits and sends a new version."""
     comment = _require_comment(comment)
-    document, step = _lock_step(actor, step)
-    _act(step, StepStatus.RETURNED, comment)
+    document, step = lock_step(actor, step)
+    mark_step(step, StepStatus.RETURNED, comment)
     _stop_route(document, step, DocumentStatus.RETURNED)
-    _step_journal(actor, "edms.step.return", document, step)
+    journal_step(actor, "edms.step.return", document, step)
     if document.author:
         _notify(
             document.author,
@@ -820,6 +856,8 @@ def document_send(*, actor: Actor, document: Document) -> Document:
         )
     if document.status not in (DocumentStatus.REGISTERED, DocumentStatus.DONE) or document.sent_at:
         raise Conflict(_("The letter is sent once, after registration."), code="send_not_ready")
+    from .signing import signed_copies
+
     incoming = receive(
         actor=actor,
         organization=document.recipient,
@@ -830,6 +868,8 @@ def document_send(*, actor: Actor, document: Document) -> Document:
         sender_date=document.registered_on,
         files=[(a.original_name, a.file.open("rb").read()) for a in document.attachments.all()],
         source=document,
+        signatures=signed_copies(approved_version(document)),
+        sender=document.organization,
     )
     before = _snapshot(document)
     document.sent_at = timezone.now()
@@ -869,11 +909,17 @@ def receive(
     sender_date: dt.date | None,
     files: list[tuple[str, bytes]],
     source: Document | None = None,
+    signatures: list[Any] | None = None,
+    sender: Any = None,
 ) -> Document:
-    """An incoming letter of `organization`, registered at once (the system acts for it)."""
+    """An incoming letter of `organization`, registered at once (the system acts for it). The
+    signatures that came with it (`signing.SignedCopy`) are each checked and kept with their
+    result — from `sender` (an organization on the platform) the key must be that sender's."""
     from django.core.files.base import ContentFile
 
     from oqu.lms.files import check_upload
+
+    from .signing import attach_received
 
     kind = DocumentKind.objects.get(code="incoming")
     document = Document.objects.create(
@@ -909,6 +955,9 @@ def receive(
     )
     version = _freeze_version(actor, document)
     _register(actor, document, version)
+    attach_received(
+        actor=actor, document=document, version=version, copies=signatures or [], sender=sender
+    )
     for user in _holders(organization, MANAGE):
         _notify(user, document, _("A letter has arrived: %(title)s") % {"title": document.title})
     return document
@@ -960,9 +1009,15 @@ def _esedo_client() -> Any:
 def esedo_send(*, actor: Actor, document: Document, recipient_bin: str) -> Any:
     """Send a registered outgoing letter to a state body through ЕСЭДО; the outcome is recorded
     (an unreachable peer is a 409 the user can retry, never a server error)."""
-    from oqu.exchange.esedo.client import EsedoFile, EsedoUnavailable, build_message
+    from oqu.exchange.esedo.client import (
+        EsedoFile,
+        EsedoSignature,
+        EsedoUnavailable,
+        build_message,
+    )
 
     from .models import ExchangeMessage
+    from .signing import signed_copies
 
     scope.require(actor, MANAGE, document.organization, target=document)
     recipient_bin = (recipient_bin or "").strip()
@@ -972,7 +1027,7 @@ def esedo_send(*, actor: Actor, document: Document, recipient_bin: str) -> Any:
         )
     if document.kind.group != KindGroup.OUTGOING or document.sequence is None:
         raise Conflict(_("Only a registered outgoing letter is sent."), code="send_not_ready")
-    version = document.versions.filter(approved_at__isnull=False).order_by("-number").first()
+    version = approved_version(document)
     message = build_message(
         sender_bin=document.organization.bin,
         sender_name=document.organization.name,
@@ -985,6 +1040,7 @@ def esedo_send(*, actor: Actor, document: Document, recipient_bin: str) -> Any:
         files=[
             EsedoFile(a.original_name, a.file.open("rb").read()) for a in document.attachments.all()
         ],
+        signatures=[EsedoSignature(c.content, c.cms) for c in signed_copies(version)],
     )
     try:
         peer_id, status, error = _esedo_client().send(message), "accepted", ""
@@ -1028,6 +1084,7 @@ def esedo_receive(*, actor: Actor, organization: Any) -> list[Document]:
     from oqu.exchange.esedo.client import EsedoUnavailable
 
     from .models import ExchangeMessage
+    from .signing import SignedCopy
 
     scope.require(actor, MANAGE, organization)
     if not organization.bin:
@@ -1056,6 +1113,7 @@ def esedo_receive(*, actor: Actor, organization: Any) -> list[Document]:
                 sender_number=message.number,
                 sender_date=_iso_date(message.date),
                 files=[(f.name, f.content) for f in message.files],
+                signatures=[SignedCopy(s.content, s.cms) for s in message.signatures],
             )
             ExchangeMessage.objects.create(
                 organization=organization,

@@ -23,6 +23,12 @@ urlpatterns = [
     path("documents/<uuid:document_id>/archive/", views.document_archive, name="archive"),
     path("documents/<uuid:document_id>/pdf/", views.document_pdf, name="pdf"),
     path("steps/<uuid:step_id>/", views.step_act, name="step"),
+    path("steps/<uuid:step_id>/sign/", views.step_sign, name="step_sign"),
+    path(
+        "documents/<uuid:document_id>/signatures/recheck/",
+        views.signatures_recheck,
+        name="signatures_recheck",
+    ),
     path("attachments/<uuid:attachment_id>/", views.attachment_file, name="attachment"),
     path(
         "attachments/<uuid:attachment_id>/remove/",

@@ -4,6 +4,7 @@ and the public verification page a QR code leads to."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
@@ -22,11 +23,12 @@ from django.views.decorators.http import require_GET, require_POST
 from oqu.kernel.errors import DomainError, ValidationError
 from oqu.orgs.models import Unit
 from oqu.orgs.selectors import unit_get
+from oqu.pki import software_signer
 from oqu.web.actions import apply_change
 from oqu.web.actor import actor_of
 from oqu.web.views import login_required
 
-from . import selectors, services
+from . import selectors, services, signing
 from .models import DocumentKind, DocumentStatus, StepStatus
 
 
@@ -144,6 +146,7 @@ def document_page(request: HttpRequest, document_id: UUID) -> HttpResponse:
         None,
     )
     manager = actor.can_at(services.MANAGE, path)
+    signatures = selectors.signatures_of(document)
     context = {
         "section": "edms",
         "document": document,
@@ -156,8 +159,18 @@ def document_page(request: HttpRequest, document_id: UUID) -> HttpResponse:
         "approvers": _approvers(document) if manager and document.is_editable else [],
         "is_executor": document.executor_id == request.user.pk,
         "verify_url": _verify_url(request, document),
+        "signatures": list(zip(signatures, selectors.signers(signatures), strict=True)),
+        "sign_content": _sign_content(my_step),
+        "software_signer": software_signer.enabled(),
     }
     return render(request, "edms/document.html", context)
+
+
+def _sign_content(step: Any) -> str:
+    """Base64 of what the signer of `step` signs, for the browser signer (none if no EDS step)."""
+    if step is None or not step.requires_signature:
+        return ""
+    return base64.b64encode(signing.step_content(step)).decode("ascii")
 
 
 def _field_rows(document: Any) -> list[tuple[str, str, Any]]:
@@ -297,6 +310,50 @@ def step_act(request: HttpRequest, step_id: UUID) -> HttpResponse:
         lambda: handler(actor=actor, step=step, comment=comment),
         done,
         reverse("edms:document", args=[step.document_id]),
+    )
+
+
+def _posted_signature(request: HttpRequest) -> bytes:
+    pasted = (request.POST.get("signature_text") or "").strip()
+    if not pasted:
+        raise ValidationError(
+            _("Sign with your EDS first."),
+            code="signature_missing",
+            fields={"signature": ["required"]},
+        )
+    return pasted.encode()
+
+
+@require_POST
+@login_required
+def step_sign(request: HttpRequest, step_id: UUID) -> HttpResponse:
+    """The signer's form: the browser signed the version's content with NCALayer (or the test
+    software signer); the server checks the signature before the step is approved."""
+    actor = actor_of(request)
+    step = selectors.step_get(actor, step_id)
+    return apply_change(
+        request,
+        lambda: signing.step_sign(
+            actor=actor,
+            step=step,
+            cms=_posted_signature(request),
+            comment=request.POST.get("comment", ""),
+        ),
+        _("Signed: the signature is valid."),
+        reverse("edms:document", args=[step.document_id]),
+    )
+
+
+@require_POST
+@login_required
+def signatures_recheck(request: HttpRequest, document_id: UUID) -> HttpResponse:
+    actor = actor_of(request)
+    document = selectors.document_get(actor, document_id)
+    return apply_change(
+        request,
+        lambda: signing.signatures_recheck(actor=actor, document=document),
+        _("The signatures were checked again."),
+        reverse("edms:document", args=[document.pk]),
     )
 
 

@@ -65,8 +65,8 @@ class Malformed(ValueError):
     """Not a CMS SignedData we can read."""
 
 
-def load_signed_data(raw: bytes) -> asn1_cms.SignedData:
-    """A CMS SignedData from DER, PEM or base64 (NCALayer hands out base64)."""
+def der_of(raw: bytes) -> bytes:
+    """The DER bytes of a signature given as DER, PEM or base64 (NCALayer hands out base64)."""
     data = raw if raw[:1] == b"\x30" else raw.strip()  # DER may end in a "space" byte
     if not data:
         raise Malformed("empty signature")
@@ -77,6 +77,12 @@ def load_signed_data(raw: bytes) -> asn1_cms.SignedData:
             data = base64.b64decode(data, validate=False)
         except (binascii.Error, ValueError) as error:
             raise Malformed("not base64") from error
+    return data
+
+
+def load_signed_data(raw: bytes) -> asn1_cms.SignedData:
+    """A CMS SignedData from DER, PEM or base64."""
+    data = der_of(raw)
     try:
         info = asn1_cms.ContentInfo.load(data, strict=True)
         if info["content_type"].native != "signed_data":

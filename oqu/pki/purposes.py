@@ -46,6 +46,14 @@ PURPOSES = {
     p.code: p
     for p in (
         Purpose("document", _("Signing a document"), EKU_SIGNING),
+        # An organization's own document (EDMS routes): an employee's key of that organization,
+        # held by someone who works there; no particular role — the route decides who signs.
+        Purpose(
+            "organization_document",
+            _("Signing an organization's document"),
+            EKU_SIGNING,
+            needs_organization=True,
+        ),
         Purpose(
             "head_confirmation",
             _("Confirmation of administrative data by the head"),

@@ -1,7 +1,9 @@
-"""Fixtures of the document tests: a school's office (head, deputy, clerk) and a helper to route."""
+"""Fixtures of the document tests: a school's office (head, deputies, each a person employed
+there), the test certification authority, and helpers to route and to sign."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -9,8 +11,11 @@ from typing import Any
 import pytest
 
 from oqu.access.scope import actor_for
-from oqu.edms import services
-from oqu.edms.models import DocumentKind
+from oqu.edms import services, signing
+from oqu.edms.models import DocumentKind, StepStatus
+from oqu.pki.testing_ca import issue_for
+from oqu.pki.tests.conftest import ca, foreign_ca, test_ca  # noqa: F401  (fixtures)
+from oqu.tests import factories as f
 
 
 @dataclass
@@ -25,16 +30,60 @@ class Office:
         return actor_for(user)
 
 
+def _employee(school: Any, role: str, name: tuple[str, str], birth: dt.date) -> Any:
+    """A staff member with a person (IIN) employed at the school, so their EDS can be checked."""
+    person = f.make_person(*name, birth, "F")
+    f.employ(person, school, position=role)
+    user = f.make_user(f"{role}-{person.iin}", person=person)
+    f.grant(user, role, school)
+    return user
+
+
 @pytest.fixture
-def office(org_tree: Any, user_with_role: Any) -> Office:
+def office(org_tree: Any) -> Office:
     school = org_tree.school_a1
     return Office(
         school=school,
-        head=user_with_role("school_director", school),
-        deputy=user_with_role("school_deputy_director", school),
-        deputy2=user_with_role("school_deputy_director", school),
+        head=_employee(school, "school_director", ("Ахметова", "Гүлнар"), dt.date(1975, 3, 1)),
+        deputy=_employee(
+            school, "school_deputy_director", ("Серікова", "Дана"), dt.date(1983, 6, 2)
+        ),
+        deputy2=_employee(
+            school, "school_deputy_director", ("Омарова", "Айгүл"), dt.date(1986, 9, 3)
+        ),
         kinds={k.code: k for k in DocumentKind.objects.all()},
     )
+
+
+_holders: dict[tuple[int, str, str], Any] = {}
+
+
+def holder_of(ca: Any, user: Any, organization: Any) -> Any:
+    """The user's signing certificate of `organization` from the test CA (one per person)."""
+    key = (id(ca), user.person.iin, organization.bin)
+    if key not in _holders:
+        _holders[key] = issue_for(ca, user.person, organization)
+    return _holders[key]
+
+
+def sign_step(ca: Any, step: Any, holder: Any = None, **options: Any) -> Any:
+    """The assignee signs the step's content with their own key (or `holder`'s) and submits it."""
+    step.refresh_from_db()
+    organization = step.document.organization
+    holder = holder or holder_of(ca, step.assignee, organization)
+    cms = ca.sign(holder, signing.step_content(step), **options)
+    return signing.step_sign(actor=actor_for(step.assignee), step=step, cms=cms)
+
+
+def pass_route(document: Any, ca: Any = None) -> Any:
+    """Every pending step approves — or, at a signature step, signs — until the route ends."""
+    while step := document.steps.filter(status=StepStatus.PENDING).first():
+        if step.requires_signature:
+            sign_step(ca, step)
+        else:
+            services.step_approve(actor=actor_for(step.assignee), step=step)
+    document.refresh_from_db()
+    return document
 
 
 def draft(office: Office, kind: str = "internal", author: Any = None, **extra: Any) -> Any:

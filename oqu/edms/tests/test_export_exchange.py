@@ -24,21 +24,14 @@ from oqu.edms.models import Document, DocumentStatus, ExchangeMessage, StepStatu
 from oqu.exchange.esedo.client import EsedoClient
 from oqu.kernel.errors import Conflict, NotFound
 
-from .conftest import NamedBytes, draft, pdf_with_text
+from .conftest import NamedBytes, draft, pass_route, pdf_with_text
 
 pytestmark = pytest.mark.django_db
 REPO_ROOT = Path(__file__).resolve().parents[3]
 API_KEY = "test-esedo-key"
 
 
-def _approve_all(document):
-    while step := document.steps.filter(status=StepStatus.PENDING).first():
-        services.step_approve(actor=actor_for(step.assignee), step=step)
-    document.refresh_from_db()
-    return document
-
-
-def _registered_letter(office, recipient=None):
+def _registered_letter(office, ca, recipient=None):
     document = draft(office, "outgoing", recipient=recipient, title="Ақпарат беру туралы")
     services.attachment_add(
         actor=actor_for(office.deputy),
@@ -46,11 +39,11 @@ def _registered_letter(office, recipient=None):
         upload=NamedBytes(pdf_with_text("есеп"), "report.pdf"),
     )
     services.route_start(actor=actor_for(office.deputy), document=document)
-    return _approve_all(document)
+    return pass_route(document, ca)
 
 
-def test_edms_23_pdf_export_has_the_stamp_and_a_qr_to_the_public_page(office, client):
-    document = _registered_letter(office)
+def test_edms_23_pdf_export_has_the_stamp_and_a_qr_to_the_public_page(office, client, ca):
+    document = _registered_letter(office, ca)
     client.force_login(office.deputy)
     response = client.get(f"/edms/documents/{document.pk}/pdf/")
     assert response.status_code == 200
@@ -81,8 +74,10 @@ def test_edms_23_draft_is_not_exported(office, client):
         )
 
 
-def test_edms_23_full_archive_streams_files_and_registers(office, client, user_with_role, org_tree):
-    document = _registered_letter(office)
+def test_edms_23_full_archive_streams_files_and_registers(
+    office, client, user_with_role, org_tree, ca
+):
+    document = _registered_letter(office, ca)
     client.force_login(office.head)
     response = client.get(f"/edms/archive/{office.school.pk}/")
     assert response.status_code == 200
@@ -105,9 +100,11 @@ def test_edms_23_full_archive_streams_files_and_registers(office, client, user_w
     assert client.get(f"/edms/archive/{office.school.pk}/").status_code == 404
 
 
-def test_edms_20_outgoing_of_a_becomes_registered_incoming_of_b(office, org_tree, user_with_role):
+def test_edms_20_outgoing_of_a_becomes_registered_incoming_of_b(
+    office, org_tree, user_with_role, ca
+):
     b_head = user_with_role("school_director", org_tree.school_a2)
-    letter = _registered_letter(office, recipient=org_tree.school_a2)
+    letter = _registered_letter(office, ca, recipient=org_tree.school_a2)
     services.document_send(actor=actor_for(office.deputy), document=letter)
     incoming = Document.objects.get(source_document=letter)
     assert incoming.organization == org_tree.school_a2
@@ -184,10 +181,12 @@ def esedo_peer(tmp_path):
         process.stdout.close()
 
 
-def test_edms_21_esedo_send_and_receive_through_the_simulated_peer(office, esedo_peer, settings):
+def test_edms_21_esedo_send_and_receive_through_the_simulated_peer(
+    office, esedo_peer, settings, ca
+):
     settings.OQU_ESEDO_URL = esedo_peer
     settings.OQU_ESEDO_API_KEY = API_KEY
-    letter = _registered_letter(office)
+    letter = _registered_letter(office, ca)
     row = services.esedo_send(
         actor=actor_for(office.deputy), document=letter, recipient_bin="000140000123"
     )
@@ -209,10 +208,10 @@ def test_edms_21_esedo_send_and_receive_through_the_simulated_peer(office, esedo
     assert ExchangeMessage.objects.filter(direction="in", peer_message_id="m-1").count() == 1
 
 
-def test_edms_21_esedo_refusing_our_key_is_a_409_and_recorded(office, esedo_peer, settings):
+def test_edms_21_esedo_refusing_our_key_is_a_409_and_recorded(office, esedo_peer, settings, ca):
     settings.OQU_ESEDO_URL = esedo_peer
     settings.OQU_ESEDO_API_KEY = "wrong"
-    letter = _registered_letter(office)
+    letter = _registered_letter(office, ca)
     with pytest.raises(Conflict) as error:
         services.esedo_send(
             actor=actor_for(office.deputy), document=letter, recipient_bin="000140000123"

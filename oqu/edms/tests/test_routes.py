@@ -14,7 +14,7 @@ from oqu.edms.models import DocumentStatus, DocumentVersion, ImmutableVersion, S
 from oqu.kernel.errors import Conflict, Forbidden, NotFound, ValidationError
 from oqu.notifications.models import Notification
 
-from .conftest import draft
+from .conftest import draft, sign_step
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_edms_22_fields_are_validated_by_the_kind_schema(office):
         draft(office, "finance-contract", fields={"counterparty": "X", "amount": "-5"})
 
 
-def test_edms_23_sequential_then_parallel_route_waits_for_all_and_registers(office):
+def test_edms_23_sequential_then_parallel_route_waits_for_all_and_registers(office, ca):
     # given an order routed to two deputies in parallel, then to the head who signs
     document = draft(office, "order", author=office.head)
     stages = [
@@ -88,8 +88,8 @@ def test_edms_23_sequential_then_parallel_route_waits_for_all_and_registers(offi
     head_step = _pending(document, office.head)
     assert head_step.requires_signature
     assert Notification.objects.filter(user=office.head, topic="edms").exists()
-    # the head's approval ends the route: the version is approved and the document registered
-    services.step_approve(actor=actor_for(office.head), step=head_step)
+    # the head's signature ends the route: the version is approved and the document registered
+    sign_step(ca, head_step)
     document.refresh_from_db()
     version.refresh_from_db()
     assert document.status == DocumentStatus.REGISTERED

@@ -35,6 +35,14 @@ class EsedoFile:
 
 
 @dataclass(frozen=True)
+class EsedoSignature:
+    """A CMS signature and the exact bytes it signs (the sender's canonical content)."""
+
+    content: bytes
+    cms: bytes
+
+
+@dataclass(frozen=True)
 class EsedoMessage:
     message_id: str
     sender_bin: str
@@ -45,6 +53,7 @@ class EsedoMessage:
     title: str
     body: str
     files: tuple[EsedoFile, ...]
+    signatures: tuple[EsedoSignature, ...] = ()
 
 
 def build_message(
@@ -58,6 +67,7 @@ def build_message(
     body: str,
     content_sha256: str,
     files: list[EsedoFile],
+    signatures: list[EsedoSignature] | None = None,
 ) -> dict[str, Any]:
     """The JSON of one outgoing document in the documented format."""
     return {
@@ -74,8 +84,16 @@ def build_message(
                 {"name": f.name, "content_base64": base64.b64encode(f.content).decode("ascii")}
                 for f in files
             ],
+            "signatures": [
+                {"content_base64": _b64(s.content), "cms_base64": _b64(s.cms)}
+                for s in signatures or []
+            ],
         },
     }
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
 
 
 def parse_message(raw: dict[str, Any]) -> EsedoMessage:
@@ -83,6 +101,13 @@ def parse_message(raw: dict[str, Any]) -> EsedoMessage:
     files = tuple(
         EsedoFile(name=str(f["name"]), content=base64.b64decode(f["content_base64"], validate=True))
         for f in document.get("files", [])
+    )
+    signatures = tuple(
+        EsedoSignature(
+            content=base64.b64decode(s["content_base64"], validate=True),
+            cms=base64.b64decode(s["cms_base64"], validate=True),
+        )
+        for s in document.get("signatures", [])
     )
     return EsedoMessage(
         message_id=str(raw["message_id"]),
@@ -94,6 +119,7 @@ def parse_message(raw: dict[str, Any]) -> EsedoMessage:
         title=str(document["title"]),
         body=str(document.get("body", "")),
         files=files,
+        signatures=signatures,
     )
 
 
