@@ -45,13 +45,18 @@ def document_pdf(document: Document, verify_url: str) -> bytes:
     from weasyprint import HTML
 
     version = document.versions.filter(approved_at__isnull=False).order_by("-number").first()
+    from .selectors import public_name, signatures_of, signers
+
     approvals = (
-        list(version.steps.select_related("assignee").filter(status=StepStatus.APPROVED))
+        [
+            {"name": public_name(step.assignee), "at": step.acted_at}
+            for step in version.steps.select_related("assignee__person").filter(
+                status=StepStatus.APPROVED
+            )
+        ]
         if version
         else []
     )
-    from .selectors import signatures_of, signers
-
     html = render_to_string(
         "edms/pdf.html",
         {

@@ -218,9 +218,9 @@ def verification(token: str) -> dict[str, Any] | None:
         return None
     version = document.versions.filter(approved_at__isnull=False).order_by("-number").first()
     approvals = [
-        {"name": _user_name(s.assignee), "at": s.acted_at, "signature": s.requires_signature}
+        {"name": public_name(s.assignee), "at": s.acted_at, "signature": s.requires_signature}
         for s in (
-            version.steps.select_related("assignee").filter(status=StepStatus.APPROVED)
+            version.steps.select_related("assignee__person").filter(status=StepStatus.APPROVED)
             if version
             else []
         )
@@ -232,6 +232,17 @@ def verification(token: str) -> dict[str, Any] | None:
         "approvals": approvals,
         "signers": signed,
     }
+
+
+def public_name(user: Any) -> str:
+    """A name fit for a public page: the person's or the account's full name, never the login
+    (which may be an IIN or an e-mail address)."""
+    person = getattr(user, "person", None)
+    if person is not None:
+        from django.utils.translation import get_language
+
+        return person.full_name("kk" if (get_language() or "kk").startswith("kk") else "ru")
+    return user.get_full_name() or "—"
 
 
 def _user_name(user: Any) -> str:

@@ -51,11 +51,11 @@ class SignedCopy:
 
 def _check_before_signing(actor: Actor, step: RouteStep) -> None:
     """The step's own rules, checked again under the lock after the signature is verified."""
+    if not step.requires_signature:
+        raise Conflict(_("This step is approved without a signature."), code="signature_not_used")
     scope.require(actor, SIGN, step.document.organization, target=step.document)
     if step.assignee_id != getattr(actor.user, "pk", None):
         raise Forbidden(_("This step is assigned to someone else."), code="step_not_yours")
-    if not step.requires_signature:
-        raise Conflict(_("This step is approved without a signature."), code="signature_not_used")
     if step.status != StepStatus.PENDING:
         raise Conflict(_("This step is not awaiting action."), code="step_not_pending")
     if getattr(actor.user, "person_id", None) is None:

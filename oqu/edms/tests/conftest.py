@@ -14,7 +14,7 @@ from oqu.access.scope import actor_for
 from oqu.edms import services, signing
 from oqu.edms.models import DocumentKind, StepStatus
 from oqu.pki.testing_ca import issue_for
-from oqu.pki.tests.conftest import ca, foreign_ca, test_ca  # noqa: F401  (fixtures)
+from oqu.pki.tests.conftest import ca, foreign_ca, test_ca  # noqa: F401 (fixtures)
 from oqu.tests import factories as f
 
 
@@ -34,7 +34,7 @@ def _employee(school: Any, role: str, name: tuple[str, str], birth: dt.date) -> 
     """A staff member with a person (IIN) employed at the school, so their EDS can be checked."""
     person = f.make_person(*name, birth, "F")
     f.employ(person, school, position=role)
-    user = f.make_user(f"{role}-{person.iin}", person=person)
+    user = f.make_user(f"{role}-{name[0]}", person=person)
     f.grant(user, role, school)
     return user
 
@@ -58,28 +58,28 @@ def office(org_tree: Any) -> Office:
 _holders: dict[tuple[int, str, str], Any] = {}
 
 
-def holder_of(ca: Any, user: Any, organization: Any) -> Any:
+def holder_of(authority: Any, user: Any, organization: Any) -> Any:
     """The user's signing certificate of `organization` from the test CA (one per person)."""
-    key = (id(ca), user.person.iin, organization.bin)
+    key = (id(authority), user.person.iin, organization.bin)
     if key not in _holders:
-        _holders[key] = issue_for(ca, user.person, organization)
+        _holders[key] = issue_for(authority, user.person, organization)
     return _holders[key]
 
 
-def sign_step(ca: Any, step: Any, holder: Any = None, **options: Any) -> Any:
+def sign_step(authority: Any, step: Any, holder: Any = None, **options: Any) -> Any:
     """The assignee signs the step's content with their own key (or `holder`'s) and submits it."""
     step.refresh_from_db()
     organization = step.document.organization
-    holder = holder or holder_of(ca, step.assignee, organization)
-    cms = ca.sign(holder, signing.step_content(step), **options)
+    holder = holder or holder_of(authority, step.assignee, organization)
+    cms = authority.sign(holder, signing.step_content(step), **options)
     return signing.step_sign(actor=actor_for(step.assignee), step=step, cms=cms)
 
 
-def pass_route(document: Any, ca: Any = None) -> Any:
+def pass_route(document: Any, authority: Any = None) -> Any:
     """Every pending step approves — or, at a signature step, signs — until the route ends."""
     while step := document.steps.filter(status=StepStatus.PENDING).first():
         if step.requires_signature:
-            sign_step(ca, step)
+            sign_step(authority, step)
         else:
             services.step_approve(actor=actor_for(step.assignee), step=step)
     document.refresh_from_db()

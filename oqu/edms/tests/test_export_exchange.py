@@ -4,6 +4,7 @@ with ЕСЭДО through a simulated peer running as a real HTTP server (EDMS-20/
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import json
 import os
@@ -20,8 +21,8 @@ from pypdf import PdfReader
 from oqu.access.scope import actor_for
 from oqu.audit.models import ActionRecord
 from oqu.edms import selectors, services
-from oqu.edms.models import Document, DocumentStatus, ExchangeMessage, StepStatus
-from oqu.exchange.esedo.client import EsedoClient
+from oqu.edms.models import Document, DocumentStatus, ExchangeMessage
+from oqu.exchange.esedo.client import EsedoClient, parse_message
 from oqu.kernel.errors import Conflict, NotFound
 
 from .conftest import NamedBytes, draft, pass_route, pdf_with_text
@@ -62,7 +63,8 @@ def test_edms_23_pdf_export_has_the_stamp_and_a_qr_to_the_public_page(office, cl
     body = page.content.decode()
     assert document.number in body
     assert office.school.name in body
-    assert office.head.username in body
+    assert office.head.person.full_name("kk") in body
+    assert office.head.username not in body  # a login is never shown publicly
     assert client.get("/edms/verify/not-a-token/").status_code == 404
 
 
@@ -199,6 +201,12 @@ def test_edms_21_esedo_send_and_receive_through_the_simulated_peer(
     assert sent["document"]["number"] == letter.number
     assert sent["recipient"]["bin"] == "000140000123"
     assert base64.b64decode(sent["document"]["files"][0]["content_base64"]).startswith(b"%PDF-")
+    # and the head's EDS with the exact bytes it signs, which hash to content_sha256
+    (signature,) = sent["document"]["signatures"]
+    signed = base64.b64decode(signature["content_base64"])
+    assert hashlib.sha256(signed).hexdigest() == sent["document"]["content_sha256"]
+    assert base64.b64decode(signature["cms_base64"]) == bytes(letter.signatures.get().cms)
+    assert parse_message({**sent, "message_id": "x"}).signatures[0].content == signed
     # receiving registers the waiting letter once, and acknowledges it
     received = services.esedo_receive(actor=actor_for(office.deputy), organization=office.school)
     assert [d.title for d in received] == ["Әдістемелік ұсынымдар"]
