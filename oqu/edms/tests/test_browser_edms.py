@@ -4,6 +4,7 @@ document by a part of a word of its PDF, through HTMX."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import os
 import tempfile
@@ -17,8 +18,11 @@ from oqu.access.reference import add_capabilities, load_roles
 from oqu.access.scope import actor_for
 from oqu.edms import services
 from oqu.edms.kinds import seed_kinds
-from oqu.edms.models import Document, DocumentStatus, StepStatus
+from oqu.edms.models import Document, DocumentKind, DocumentStatus, Signature, StepStatus
 from oqu.orgs.reference import load_regions, load_types_and_attributes
+from oqu.pki.providers import revocation_cache
+from oqu.pki.testing_ca import issue_for
+from oqu.pki.trust import trust_root
 from oqu.tests import factories as f
 from oqu.web.tests.test_browser import sign_in
 
@@ -96,3 +100,54 @@ def test_edms_23_create_attach_route_and_search_in_chromium(page: Any, live_serv
     page.get_by_test_id("documents").get_by_text("Пәндік олимпиада кестесі").wait_for()
     document.refresh_from_db()
     assert document.number in page.get_by_test_id("documents").inner_text()
+
+
+def test_edms_23_head_signs_the_order_on_its_card_in_chromium(
+    page: Any, live_server: Any, test_ca: Any, tmp_path: Any, settings: Any
+) -> None:
+    # given an order at the head's signature step, and the head's test key for the software
+    # signer (NCALayer takes its place in production)
+    school = f.make_unit(
+        f.make_unit(f.region("75"), "district", "Алмалы ауданы"),
+        "organization",
+        "№ 9 мектеп",
+        "school",
+        bin="940140000385",
+    )
+    person = f.make_person("Ахметова", "Гүлнар", dt.date(1978, 2, 3), "F")
+    f.employ(person, school, position="director")
+    head = f.make_user("edms-signing-head", person=person)
+    f.grant(head, "school_director", school)
+    trust_root(test_ca.root_pem(), name=test_ca.label)
+    revocation_cache().clear()
+    settings.OQU_PKI_SOFTWARE_SIGNER_DIR = str(tmp_path)
+    settings.OQU_PKI_SOFTWARE_SIGNER_PASSWORD = "browser-test"
+    holder = issue_for(test_ca, person, school)
+    (tmp_path / f"{person.iin}.p12").write_bytes(holder.pkcs12(b"browser-test"))
+    kind = DocumentKind.objects.get(code="order")
+    document = services.document_create(
+        actor=actor_for(head),
+        organization=school,
+        kind=kind,
+        title="Оқу жылының басталуы туралы",
+        body="Бұйырамын",
+        fields={"effective_date": "2026-09-01"},
+    )
+    services.route_start(
+        actor=actor_for(head),
+        document=document,
+        stages=[[{"assignee_id": head.pk, "days": 1, "signature": True}]],
+    )
+    # when the head opens the card and signs with the software signer
+    sign_in(page, live_server.url, head.username)
+    page.goto(f"{live_server.url}/edms/documents/{document.pk}/")
+    page.locator("#g-signer").select_option("software")
+    page.get_by_test_id("sign").click()
+    # then the platform checked the signature, registered the order and shows the signer
+    page.get_by_test_id("signatures").wait_for(timeout=TIMEOUT_MS)
+    assert "АХМЕТОВА ГҮЛНАР" in page.get_by_test_id("signatures").inner_text()
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.REGISTERED
+    signature = Signature.objects.get(document=document)
+    assert signature.verification.is_valid
+    assert signature.verification.signer_iin == person.iin
