@@ -42,6 +42,7 @@ def _order_at_the_head(office):
     return document, step
 
 
+@pytest.mark.smoke  # signatures on SQLite too (the offline local node)
 def test_edms_23_a_signature_step_is_passed_only_by_a_valid_eds(office, ca):
     document, step = _order_at_the_head(office)
     # approving without a signature is refused
