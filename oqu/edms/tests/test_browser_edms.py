@@ -20,9 +20,7 @@ from oqu.edms import services
 from oqu.edms.kinds import seed_kinds
 from oqu.edms.models import Document, DocumentKind, DocumentStatus, Signature, StepStatus
 from oqu.orgs.reference import load_regions, load_types_and_attributes
-from oqu.pki.providers import revocation_cache
-from oqu.pki.testing_ca import issue_for
-from oqu.pki.trust import trust_root
+from oqu.pki.tests.conftest import software_signer_with_key
 from oqu.tests import factories as f
 from oqu.web.tests.test_browser import sign_in
 
@@ -118,12 +116,7 @@ def test_edms_23_head_signs_the_order_on_its_card_in_chromium(
     f.employ(person, school, position="director")
     head = f.make_user("edms-signing-head", person=person)
     f.grant(head, "school_director", school)
-    trust_root(test_ca.root_pem(), name=test_ca.label)
-    revocation_cache().clear()
-    settings.OQU_PKI_SOFTWARE_SIGNER_DIR = str(tmp_path)
-    settings.OQU_PKI_SOFTWARE_SIGNER_PASSWORD = "browser-test"
-    holder = issue_for(test_ca, person, school)
-    (tmp_path / f"{person.iin}.p12").write_bytes(holder.pkcs12(b"browser-test"))
+    software_signer_with_key(settings, tmp_path, test_ca, person, school)
     kind = DocumentKind.objects.get(code="order")
     document = services.document_create(
         actor=actor_for(head),

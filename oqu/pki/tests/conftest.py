@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from oqu.pki.providers import revocation_cache
-from oqu.pki.testing_ca import TestCA
+from oqu.pki.testing_ca import TestCA, issue_for
 from oqu.pki.trust import trust_root
 from oqu.tests import factories as f
 
@@ -47,3 +47,16 @@ def head(org_tree: Any) -> Any:
     user = f.make_user("director-a1", person=person)
     f.grant(user, "school_director", org_tree.school_a1)
     return user
+
+
+def software_signer_with_key(
+    settings: Any, folder: Any, ca: TestCA, person: Any, unit: Any
+) -> None:
+    """Trust `ca`, switch the software signer on with `folder` as its key store, and put the
+    person's test key of `unit` there (what `pki_test_ca` does for the demo)."""
+    trust_root(ca.root_pem(), name=ca.label)
+    revocation_cache().clear()
+    settings.OQU_PKI_SOFTWARE_SIGNER_DIR = str(folder)
+    settings.OQU_PKI_SOFTWARE_SIGNER_PASSWORD = "browser-test"
+    holder = issue_for(ca, person, unit)
+    (folder / f"{person.iin}.p12").write_bytes(holder.pkcs12(b"browser-test"))

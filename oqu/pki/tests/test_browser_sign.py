@@ -14,9 +14,7 @@ from django.apps import apps as django_apps
 from oqu.access.reference import load_roles
 from oqu.orgs.reference import load_regions, load_types_and_attributes
 from oqu.pki.models import Verification
-from oqu.pki.providers import revocation_cache
-from oqu.pki.testing_ca import issue_for
-from oqu.pki.trust import trust_root
+from oqu.pki.tests.conftest import software_signer_with_key
 from oqu.tests import factories as f
 from oqu.web.tests.test_browser import sign_in
 
@@ -47,12 +45,7 @@ def test_edms23_head_signs_with_the_software_signer_in_chromium(
     f.employ(person, school, position="director")
     head = f.make_user("head-21", person=person)
     f.grant(head, "school_director", school)
-    trust_root(test_ca.root_pem(), name=test_ca.label)
-    revocation_cache().clear()
-    settings.OQU_PKI_SOFTWARE_SIGNER_DIR = str(tmp_path)
-    settings.OQU_PKI_SOFTWARE_SIGNER_PASSWORD = "browser-test"
-    holder = issue_for(test_ca, person, school)
-    (tmp_path / f"{person.iin}.p12").write_bytes(holder.pkcs12(b"browser-test"))
+    software_signer_with_key(settings, tmp_path, test_ca, person, school)
     # when the head opens the signing page, keeps the software signer and signs
     sign_in(page, live_server.url, "head-21")
     page.goto(f"{live_server.url}/pki/sign/")
