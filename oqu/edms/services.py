@@ -549,7 +549,9 @@ def mark_step(step: RouteStep, status: str, comment: str) -> None:
     step.save(update_fields=["status", "comment", "acted_at", "updated_at"])
 
 
-def journal_step(actor: Actor, action: str, document: Document, step: RouteStep) -> None:
+def journal_step(
+    actor: Actor, action: str, document: Document, step: RouteStep, **extra: Any
+) -> None:
     journal.record(
         actor=actor,
         action=action,
@@ -561,6 +563,7 @@ def journal_step(actor: Actor, action: str, document: Document, step: RouteStep)
             "comment": step.comment,
             "version": step.version.number,
             "content_sha256": step.version.content_sha256,
+            **extra,
         },
     )
 

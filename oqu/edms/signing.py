@@ -107,7 +107,14 @@ def step_sign(*, actor: Actor, step: RouteStep, cms: bytes, comment: str = "") -
             verification=verification,
         )
         mark_step(step, StepStatus.APPROVED, (comment or "").strip()[:2000])
-        journal_step(actor, "edms.step.sign", document, step)
+        journal_step(
+            actor,
+            "edms.step.sign",
+            document,
+            step,
+            verification=str(verification.pk),
+            certificate_serial=verification.certificate_serial,
+        )
         advance_route(actor, document, step)
     return step
 

@@ -65,7 +65,8 @@ def test_edms_23_a_signature_step_is_passed_only_by_a_valid_eds(office, ca):
     assert check.is_valid
     assert (check.signer_iin, check.signer_bin) == (office.head.person.iin, office.school.bin)
     assert check.content_sha256 == step.version.content_sha256
-    assert ActionRecord.objects.filter(action="edms.step.sign", target_id=str(document.pk)).exists()
+    record = ActionRecord.objects.get(action="edms.step.sign", target_id=str(document.pk))
+    assert record.after["verification"] == str(check.pk)
 
 
 @pytest.mark.parametrize(
