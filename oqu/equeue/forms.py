@@ -98,3 +98,8 @@ class PriorityForm(_Form):
         choices=[("1", _("Confirm")), ("0", _("Reject"))], coerce=lambda v: v == "1"
     )
     reason = forms.CharField(label=_("Reason"), max_length=250, required=False)
+
+
+class ExtendForm(_Form):
+    until = forms.DateField(label=_("Enrol by"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Why you need more time"), max_length=300)
