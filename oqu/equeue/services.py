@@ -641,7 +641,7 @@ def load_inputs(district: Unit, as_of: dt.date) -> RunInputs:
             "pk", "category", "category_ground", "submitted_at", "language", "child__birth_date"
         )
     )
-    ranks = ground_ranks(as_of)
+    rank_of_ground = ground_ranks(as_of)
     prefs: dict[Any, list[tuple[int, str]]] = {}
     for app_id, preschool_id, rank in Preference.objects.filter(
         application__organization=district,
@@ -652,7 +652,7 @@ def load_inputs(district: Unit, as_of: dt.date) -> RunInputs:
     applicants = []
     ranks: dict[tuple[str, str], int] = {}
     for app_id, claimed, ground, submitted_at, language, birth in apps:
-        category = category_of_ground(ground, claimed, as_of, ranks)
+        category = category_of_ground(ground, claimed, as_of, rank_of_ground)
         if app_id not in prefs or birth is None:
             continue
         months = age_in_months(birth, as_of)
