@@ -27,7 +27,7 @@ from oqu.web.actor import actor_of
 from oqu.web.views import login_required
 
 from . import selectors, services
-from .forms import ApplyForm, ChildForm, ExtendForm, PriorityForm, PublishForm
+from .forms import GROUNDS, ApplyForm, ChildForm, ExtendForm, PriorityForm, PublishForm
 from .models import Application, Direction
 
 LIST_LIMIT = 200
@@ -149,6 +149,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         "child": answer.child,
         "child_iin": iin,
         "district": district,
+        "grounds": GROUNDS,
         "section": "equeue",
     }
     return render(request, "equeue/apply.html", context, status=status)

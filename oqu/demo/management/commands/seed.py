@@ -173,3 +173,10 @@ def demo_school_year(command: BaseCommand) -> None:
 
         groups = ensure_demo_preschool(kindergarten.unit)
         command.stdout.write(f"Demo kindergarten: {groups} age groups formed")
+    district_user = User.objects.filter(username="district").first()
+    if district_user is not None:
+        from oqu.equeue.demo import ensure_demo_queue
+
+        parent_user = User.objects.filter(username="parent").select_related("person").first()
+        queued = ensure_demo_queue(district_user, parent_user)
+        command.stdout.write(f"Demo preschool queue: {queued} applications, one allocation run")
