@@ -1068,7 +1068,9 @@ def direction_extend(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
-            _("Say why you need more time."), code="reason_required", fields={"reason": ["required"]}
+            _("Say why you need more time."),
+            code="reason_required",
+            fields={"reason": ["required"]},
         )
     latest = latest_enrol_by(direction)
     if until <= direction.enrol_by or until > latest:

@@ -125,19 +125,20 @@ def queued(
     return application
 
 
-def signed_acceptance(ca: TestCA, person: Any, direction: Direction) -> str:
+def signed_acceptance(authority: TestCA, person: Any, direction: Direction) -> str:
     """The base64 CMS of `person`'s test key over the direction's acceptance statement, as
     NCALayer hands it to the browser."""
-    holder = issue_for(ca, person)
-    return base64.b64encode(ca.sign(holder, services.acceptance_statement(direction))).decode()
+    holder = issue_for(authority, person)
+    statement = services.acceptance_statement(direction)
+    return base64.b64encode(authority.sign(holder, statement)).decode()
 
 
-def accept_signed(ca: TestCA, q: Queue, direction: Direction) -> Direction:
+def accept_signed(authority: TestCA, q: Queue, direction: Direction) -> Direction:
     """The parent accepts `direction` with a valid signature of their own."""
     from oqu.access import scope
 
     return services.direction_accept(
         actor=scope.actor_for(q.parent_user),
         direction=direction,
-        signature=signed_acceptance(ca, q.parent, direction).encode(),
+        signature=signed_acceptance(authority, q.parent, direction).encode(),
     )

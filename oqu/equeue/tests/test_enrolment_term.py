@@ -87,7 +87,9 @@ def test_map_queue_parent_extends_the_term_with_a_reason_up_to_the_maximum(
     assert foreign.status_code == 404
     client.force_login(queue.parent_user)
     done = client.post(
-        url, {"until": latest.isoformat(), "reason": "Бала ауырып қалды"}, content_type="application/json"
+        url,
+        {"until": latest.isoformat(), "reason": "Бала ауырып қалды"},
+        content_type="application/json",
     )
     assert done.status_code == 200, done.content
     assert (done.json()["enrol_by"], done.json()["extension_reason"]) == (

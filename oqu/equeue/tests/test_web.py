@@ -35,9 +35,7 @@ def test_map_queue_web_publish_run_accept_enrol(queue: Queue, client: Client, ca
     assert page.status_code == 200
     assert mine.child.iin in page.content.decode()
     signature = signed_acceptance(ca, queue.parent, direction)
-    done = client.post(
-        f"/equeue/directions/{direction.pk}/accept/", {"signature_text": signature}
-    )
+    done = client.post(f"/equeue/directions/{direction.pk}/accept/", {"signature_text": signature})
     assert done.status_code == 302
     assert Direction.objects.get(pk=direction.pk).status == "accepted"
     # the head of the preschool enrols the child
