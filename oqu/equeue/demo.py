@@ -120,17 +120,8 @@ def _apply(
     return application
 
 
-@transaction.atomic
-def ensure_demo_queue(district_user: Any, parent_user: Any = None) -> int:
-    """Fill the demo district's queue and run one allocation; returns the applications added."""
-    actor = scope.actor_for(district_user)
-    districts = scope.visible(
-        actor, services.RUN, Unit.objects.filter(kind=Unit.Kind.DISTRICT), via="path"
-    )
-    district = districts.order_by("path").first()
-    if district is None or AllocationRun.objects.filter(organization=district).exists():
-        return 0
-    preschools = list(
+def _preschools_in(district: Unit) -> list[Unit]:
+    return list(
         Unit.objects.filter(
             path__startswith=district.path,
             kind=Unit.Kind.ORGANIZATION,
@@ -138,6 +129,31 @@ def ensure_demo_queue(district_user: Any, parent_user: Any = None) -> int:
             status=Unit.Status.ACTIVE,
         ).order_by("name")[:3]
     )
+
+
+def _district(actor: scope.Actor, near: Unit | None) -> Unit | None:
+    """The district the actor runs allocations in: the one holding `near` (the demo
+    kindergarten) when the actor may run there, else the first of theirs with preschools."""
+    districts = list(
+        scope.visible(
+            actor, services.RUN, Unit.objects.filter(kind=Unit.Kind.DISTRICT), via="path"
+        ).order_by("path")[:500]
+    )
+    if near is not None:
+        for district in districts:
+            if near.path.startswith(district.path):
+                return district
+    return next((d for d in districts if _preschools_in(d)), None)
+
+
+@transaction.atomic
+def ensure_demo_queue(district_user: Any, parent_user: Any = None, near: Unit | None = None) -> int:
+    """Fill the demo district's queue and run one allocation; returns the applications added."""
+    actor = scope.actor_for(district_user)
+    district = _district(actor, near)
+    if district is None or AllocationRun.objects.filter(organization=district).exists():
+        return 0
+    preschools = _preschools_in(district)
     if not preschools:
         return 0
     today = timezone.localdate()
@@ -153,9 +169,8 @@ def ensure_demo_queue(district_user: Any, parent_user: Any = None) -> int:
         applicant = parent if n == 0 and parent is not None else None
         if applicant is None:
             applicant = _new_person(last, "Ата-ана", "F", dt.date(1990, 1, 1 + n), SERIAL_BASE + n)
-        Guardianship.objects.create(
-            guardian=applicant, child=child, kind=Guardianship.Kind.MOTHER, start_date=birth
-        )
+        kind = Guardianship.Kind.MOTHER if applicant.sex == "F" else Guardianship.Kind.FATHER
+        Guardianship.objects.create(guardian=applicant, child=child, kind=kind, start_date=birth)
         choices = preschools[n % len(preschools) :] + preschools[: n % len(preschools)]
         _apply(district, child, applicant, choices, row, now)
         added += 1

@@ -11,7 +11,8 @@ from .conftest import Queue
 
 
 def test_map_queue_demo_queue_is_filled_once_and_the_parent_gets_a_direction(queue: Queue):
-    assert ensure_demo_queue(queue.specialist, queue.parent_user) == len(CHILDREN)
+    added = ensure_demo_queue(queue.specialist, queue.parent_user, near=queue.preschool)
+    assert added == len(CHILDREN)
     run = AllocationRun.objects.get(organization=queue.district)
     assert run.assigned > 0
     assert run_verify(run)

@@ -177,6 +177,12 @@ def demo_school_year(command: BaseCommand) -> None:
     if district_user is not None:
         from oqu.equeue.demo import ensure_demo_queue
 
+        # the demo district head runs the queue of their district; the administrator that of
+        # the demo kindergarten's district when the kindergarten lies elsewhere
         parent_user = User.objects.filter(username="parent").select_related("person").first()
-        queued = ensure_demo_queue(district_user, parent_user)
-        command.stdout.write(f"Demo preschool queue: {queued} applications, one allocation run")
+        near = kindergarten.unit if kindergarten is not None else None
+        queued = ensure_demo_queue(district_user, parent_user, near)
+        admin = User.objects.filter(username="admin").first()
+        if not queued and admin is not None and near is not None:
+            queued = ensure_demo_queue(admin, parent_user, near)
+        command.stdout.write(f"Demo preschool queue: {queued} applications added")
