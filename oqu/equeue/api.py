@@ -83,10 +83,26 @@ class DirectionOut(Schema):
     priority_status: str
     priority_by: dt.date | None
     reason: str
+    enrol_by: dt.date | None = Field(None, description="Enrol the child by this day (accepted).")
+    extension_reason: str = ""
+    signature_id: UUID | None = Field(
+        None, description="The stored check (pki verification) of the signed acceptance."
+    )
+    acceptance_statement: str = Field(
+        "",
+        description="While the direction waits for an answer: the exact UTF-8 text to sign "
+        "(detached CMS) and send to `accept`; empty otherwise.",
+    )
 
     @staticmethod
     def resolve_group(obj: Direction) -> str:
         return obj.group.name
+
+    @staticmethod
+    def resolve_acceptance_statement(obj: Direction) -> str:
+        if obj.status != Direction.Status.ISSUED:
+            return ""
+        return services.acceptance_statement(obj).decode()
 
 
 class ApplicationDetailOut(ApplicationOut):
@@ -148,6 +164,20 @@ class RunVerifiedOut(RunOut):
 class PriorityIn(Schema):
     confirmed: bool
     reason: str = Field("", max_length=250)
+
+
+class AcceptIn(Schema):
+    signature: str = Field(
+        ...,
+        min_length=1,
+        max_length=200_000,
+        description="The CMS signature (base64) of `acceptance_statement` by the applicant's key.",
+    )
+
+
+class ExtendIn(Schema):
+    until: dt.date
+    reason: str = Field(..., min_length=1, max_length=300)
 
 
 class EnrolIn(Schema):
@@ -336,11 +366,16 @@ def direction_list(request: HttpRequest, page: Query[PageQuery]) -> Any:
 @router.post(
     "/equeue/directions/{direction_id}/accept", response={200: DirectionOut, **WRITE_ERRORS}
 )
-def direction_accept(request: HttpRequest, direction_id: UUID) -> Any:
-    """The parent accepts the place (a confirmation; a signature once the signature service exists)."""
+def direction_accept(request: HttpRequest, direction_id: UUID, payload: AcceptIn) -> Any:
+    """The parent accepts the place by signing its `acceptance_statement` with their own key.
+
+    An invalid signature answers 400 `signature_invalid` with the outcome in
+    `fields.signature` (and the stored check in `fields.verification`); nothing else changes."""
     who = actor(request)
     direction = selectors.direction_get_for_parent(who, direction_id)
-    return services.direction_answer(actor=who, direction=direction, accept=True)
+    return services.direction_accept(
+        actor=who, direction=direction, signature=payload.signature.encode()
+    )
 
 
 @router.post(
@@ -349,7 +384,19 @@ def direction_accept(request: HttpRequest, direction_id: UUID) -> Any:
 def direction_decline(request: HttpRequest, direction_id: UUID) -> Any:
     who = actor(request)
     direction = selectors.direction_get_for_parent(who, direction_id)
-    return services.direction_answer(actor=who, direction=direction, accept=False)
+    return services.direction_decline(actor=who, direction=direction)
+
+
+@router.post(
+    "/equeue/directions/{direction_id}/extension", response={200: DirectionOut, **WRITE_ERRORS}
+)
+def direction_extend(request: HttpRequest, direction_id: UUID, payload: ExtendIn) -> Any:
+    """The parent asks for more time to enrol the child (up to the maximum term of the rules)."""
+    who = actor(request)
+    direction = selectors.direction_get_for_parent(who, direction_id)
+    return services.direction_extend(
+        actor=who, direction=direction, until=payload.until, reason=payload.reason
+    )
 
 
 @router.post(

@@ -11,6 +11,18 @@ from .models import Category
 
 MAX_CHOICES = 5
 
+# Grounds of priority offered as suggestions (DOMAIN.md §3); the code is what is stored.
+GROUNDS = [
+    ("military", _("Child of a serviceman")),
+    ("special_state_body", _("Child of an employee of a special state body")),
+    ("disabled_parent", _("A parent is a person with disabilities")),
+    ("without_parental_care", _("Child left without parental care")),
+    ("orphan", _("Orphan")),
+    ("large_family", _("Child from a large family")),
+    ("special_needs", _("Child with special educational needs")),
+    ("teacher", _("Child of a teacher")),
+]
+
 
 class _Form(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -59,7 +71,11 @@ class ApplyForm(ChildForm):
         label=_("Ground of the priority"),
         max_length=40,
         required=False,
-        help_text=_("For example: military service, large family, disability."),
+        help_text=_(
+            "For example: military service, large family, disability. For a ground the rules "
+            "rank themselves (a teacher's child) the rules in force decide the priority."
+        ),
+        widget=forms.TextInput(attrs={"list": "equeue-grounds"}),
     )
     documents = MultipleFileField(
         label=_("Supporting documents"),
@@ -98,3 +114,8 @@ class PriorityForm(_Form):
         choices=[("1", _("Confirm")), ("0", _("Reject"))], coerce=lambda v: v == "1"
     )
     reason = forms.CharField(label=_("Reason"), max_length=250, required=False)
+
+
+class ExtendForm(_Form):
+    until = forms.DateField(label=_("Enrol by"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Why you need more time"), max_length=300)

@@ -218,6 +218,20 @@ class Direction(OrganizationOwnedModel):
     priority_by = models.DateField(_("priority confirmed by"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # The parent's signed acceptance: the stored check of the signature over the statement.
+    signature = models.ForeignKey(
+        "pki.Verification",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signature of the acceptance"),
+    )
+    # After acceptance the child must be enrolled by this day (the rules' term from the
+    # notification, moved later when the parent asks for an extension within the maximum).
+    enrol_by = models.DateField(_("enrol by"), null=True, blank=True)
+    extension_reason = models.CharField(_("reason for the extension"), max_length=300, blank=True)
+    extended_at = models.DateTimeField(_("extended at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("direction")
@@ -230,7 +244,10 @@ class Direction(OrganizationOwnedModel):
             ),
             models.UniqueConstraint(fields=["group", "sequence"], name="equeue_seat_once"),
         ]
-        indexes = [models.Index(fields=["status", "accept_by"], name="equeue_dir_due")]
+        indexes = [
+            models.Index(fields=["status", "accept_by"], name="equeue_dir_due"),
+            models.Index(fields=["status", "enrol_by"], name="equeue_dir_enrol_due"),
+        ]
 
 
 class StopEntry(OrganizationOwnedModel):

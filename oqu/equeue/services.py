@@ -7,8 +7,10 @@ the person register are made before the transaction opens. The numbers that the 
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
+import json
 import logging
 import secrets
 from dataclasses import dataclass
@@ -34,6 +36,8 @@ from oqu.notifications.services import IN_APP, notification_send
 from oqu.orgs.models import Unit
 from oqu.people import services as people_services
 from oqu.people.models import Guardianship, Person
+from oqu.pki.outcomes import message_of
+from oqu.pki.services import verify_signature
 from oqu.preschool import services as preschool_services
 from oqu.preschool.models import AgeGroup
 
@@ -69,6 +73,13 @@ class RegisterNotAnswering(DomainError):
     code = "register_unavailable"
 
 
+class SignatureInvalid(DomainError):
+    """The acceptance was signed with a signature that does not check; `fields` names the outcome."""
+
+    status = 400
+    code = "signature_invalid"
+
+
 # -- rules in force --------------------------------------------------------------------------
 
 
@@ -80,6 +91,20 @@ def age_in_months(birth: dt.date, on: dt.date) -> int:
 def band_fits(kind: str, months: int, bands: dict[str, list[int]]) -> bool:
     band = bands.get(kind)
     return bool(band) and band[0] <= months < band[1]
+
+
+def ground_ranks(as_of: dt.date) -> dict[str, str]:
+    """Grounds of priority whose rank the rules in force set (e.g. a teacher's child, whose rank
+    the 2024 rules leave unconfirmed): ground code → category."""
+    return dict(rule_value("equeue.ground_ranks", as_of))
+
+
+def category_of_ground(ground: str, claimed: str, as_of: dt.date, ranks: Any = None) -> str:
+    """The category an application stands in on `as_of`: the rules' rank of its ground when they
+    set one, else the category claimed."""
+    ranks = ground_ranks(as_of) if ranks is None else ranks
+    rank = ranks.get((ground or "").strip())
+    return rank if rank in Category.values else claimed
 
 
 def district_for_kato(kato: str) -> Unit | None:
@@ -392,6 +417,7 @@ def application_submit(
     if language not in ("kk", "ru"):
         raise ValidationError(code="language_unknown", fields={"language": ["unknown"]})
     documents = list(documents or [])
+    category = category_of_ground(category_ground, category, timezone.localdate())
     if category != Category.GENERAL and (not category_ground.strip() or not documents):
         raise ValidationError(
             _("A priority needs its ground and at least one supporting document."),
@@ -611,8 +637,11 @@ def load_inputs(district: Unit, as_of: dt.date) -> RunInputs:
             organization=district, status=Application.Status.QUEUED, desired_date__lte=as_of
         )
         .exclude(pk__in=stopped)
-        .values_list("pk", "category", "submitted_at", "language", "child__birth_date")
+        .values_list(
+            "pk", "category", "category_ground", "submitted_at", "language", "child__birth_date"
+        )
     )
+    rank_of_ground = ground_ranks(as_of)
     prefs: dict[Any, list[tuple[int, str]]] = {}
     for app_id, preschool_id, rank in Preference.objects.filter(
         application__organization=district,
@@ -622,7 +651,8 @@ def load_inputs(district: Unit, as_of: dt.date) -> RunInputs:
         prefs.setdefault(app_id, []).append((rank, str(preschool_id)))
     applicants = []
     ranks: dict[tuple[str, str], int] = {}
-    for app_id, category, submitted_at, language, birth in apps:
+    for app_id, claimed, ground, submitted_at, language, birth in apps:
+        category = category_of_ground(ground, claimed, as_of, rank_of_ground)
         if app_id not in prefs or birth is None:
             continue
         months = age_in_months(birth, as_of)
@@ -876,24 +906,196 @@ def _locked_direction(direction: Direction) -> Direction:
     )
 
 
-@transaction.atomic
-def direction_answer(*, actor: Actor, direction: Direction, accept: bool) -> Direction:
-    """The parent accepts the place (a confirmation until signatures exist) or declines it."""
-    direction = _locked_direction(direction)
-    _require_own(actor, direction.application)
+def acceptance_statement(direction: Direction) -> bytes:
+    """The exact bytes a parent signs to accept a direction: canonical JSON (sorted keys, no
+    spaces, UTF-8) of what is accepted — the direction, the preschool by name and BIN, the age
+    group, the child's IIN, the deadline and the decision. Recomputed from the stored direction
+    when the signature is checked, so a signature over anything else does not accept it."""
+    group = direction.group
+    statement = {
+        "kind": "oqu.equeue.direction.acceptance",
+        "version": 1,
+        "direction": str(direction.pk),
+        "preschool": {"name": direction.preschool.name, "bin": direction.preschool.bin or ""},
+        "age_group": {
+            "name": group.name,
+            "kind": group.kind,
+            "language": group.language,
+            "school_year": group.school_year,
+        },
+        "child_iin": direction.application.child.iin,
+        "accept_by": direction.accept_by.isoformat(),
+        "decision": "accept",
+    }
+    return json.dumps(statement, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def acceptance_statement_base64(direction: Direction) -> str:
+    return base64.b64encode(acceptance_statement(direction)).decode()
+
+
+def _check_answerable(direction: Direction) -> None:
     if direction.status != Direction.Status.ISSUED:
         raise Conflict(_("This direction has already been answered."), code="already_answered")
     if direction.accept_by < timezone.localdate():
         raise Conflict(_("The time to accept this direction has passed."), code="direction_expired")
-    before = {"status": direction.status}
+
+
+def direction_accept(*, actor: Actor, direction: Direction, signature: bytes) -> Direction:
+    """The parent accepts the place by signing its statement with their own key (EDS).
+
+    The signature is checked — and the check stored — before the change's transaction, so a
+    refused signature leaves its record and changes nothing else; a valid one accepts the
+    direction in one transaction that links it to the stored check."""
+    _require_own(actor, direction.application)
+    _check_answerable(direction)
+    if not signature.strip():
+        raise ValidationError(
+            _("Sign the acceptance with your electronic signature."),
+            code="signature_required",
+            fields={"signature": ["required"]},
+        )
+    statement = acceptance_statement(direction)
+    verification = verify_signature(
+        actor=actor,
+        content=statement,
+        cms=signature,
+        purpose="document",
+        expected_person=direction.application.applicant,
+    )
+    outcome = verification.outcome
+    if verification.is_valid and verification.content_sha256 != _digest(statement):
+        outcome = "tampered"  # an attached signature over other content
+    if outcome != "valid":
+        raise SignatureInvalid(
+            _("The signature is not accepted: %(why)s") % {"why": message_of(outcome)},
+            fields={"signature": [outcome], "verification": [str(verification.pk)]},
+        )
+    return _accept_signed(actor, direction, verification, statement)
+
+
+def _digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+@transaction.atomic
+def _accept_signed(
+    actor: Actor, direction: Direction, verification: Any, statement: bytes
+) -> Direction:
+    direction = _locked_direction(direction)
+    _require_own(actor, direction.application)
+    _check_answerable(direction)
+    if acceptance_statement(direction) != statement:
+        raise Conflict(
+            _("The direction changed while you were signing. Sign it again."),
+            code="direction_changed",
+        )
+    before = {"status": direction.status, "enrol_by": None}
+    direction.status = Direction.Status.ACCEPTED
     direction.decided_at = timezone.now()
-    if accept:
-        direction.status = Direction.Status.ACCEPTED
-        direction.save(update_fields=["status", "decided_at", "updated_at"])
-        _journal_direction(actor, direction, before)
-        _notify_applicant(direction.application, _("You accepted the place."))
-        return direction
+    direction.signature = verification
+    direction.enrol_by = _enrol_by(direction)
+    direction.save(update_fields=["status", "decided_at", "signature", "enrol_by", "updated_at"])
+    journal.record(
+        actor=actor,
+        action="equeue.direction.accept",
+        target=direction,
+        before=before,
+        after={
+            "status": direction.status,
+            "enrol_by": direction.enrol_by.isoformat(),
+            "signature": str(verification.pk),
+            "signer_iin": verification.signer_iin,
+            "statement_sha256": _digest(statement),
+        },
+    )
+    _notify_applicant(
+        direction.application,
+        _("You accepted the place. Enrol the child by %(date)s.")
+        % {"date": direction.enrol_by.isoformat()},
+    )
+    return direction
+
+
+@transaction.atomic
+def direction_decline(*, actor: Actor, direction: Direction) -> Direction:
+    """The parent declines the place (a plain confirmation, no signature needed)."""
+    direction = _locked_direction(direction)
+    _require_own(actor, direction.application)
+    _check_answerable(direction)
     _cancel(actor, direction, Direction.Status.DECLINED, _("Declined by the parent."), stop=False)
+    return direction
+
+
+# -- the enrolment term ------------------------------------------------------------------------
+
+
+def issued_on(direction: Direction) -> dt.date:
+    """The day the direction was issued and the parent notified: the term counts from it."""
+    return timezone.localdate(direction.created_at)
+
+
+def enrolment_terms(direction: Direction) -> dict[str, int]:
+    return rule_value("equeue.enrolment", issued_on(direction))
+
+
+def latest_enrol_by(direction: Direction) -> dt.date:
+    """The latest day an extension may reach: the rules' maximum from the notification."""
+    return issued_on(direction) + dt.timedelta(days=int(enrolment_terms(direction)["max_days"]))
+
+
+def _enrol_by(direction: Direction) -> dt.date:
+    """The rules' days from the notification, never before the days to accept by and to confirm
+    a claimed priority (the child cannot be enrolled before the priority is confirmed)."""
+    term = issued_on(direction) + dt.timedelta(days=int(enrolment_terms(direction)["days"]))
+    return max(term, direction.accept_by, direction.priority_by or direction.accept_by)
+
+
+@transaction.atomic
+def direction_extend(
+    *, actor: Actor, direction: Direction, until: dt.date, reason: str
+) -> Direction:
+    """The parent asks for more time to enrol the child, with a reason, up to the maximum term."""
+    direction = _locked_direction(direction)
+    _require_own(actor, direction.application)
+    if direction.status != Direction.Status.ACCEPTED or direction.enrol_by is None:
+        raise Conflict(
+            _("Only an accepted direction waiting for enrolment can be extended."),
+            code="not_accepted",
+        )
+    if direction.enrol_by < timezone.localdate():
+        raise Conflict(_("The time to enrol the child has passed."), code="enrolment_expired")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            _("Say why you need more time."),
+            code="reason_required",
+            fields={"reason": ["required"]},
+        )
+    latest = latest_enrol_by(direction)
+    if until <= direction.enrol_by or until > latest:
+        raise ValidationError(
+            _("Choose a day after %(current)s and not later than %(latest)s.")
+            % {"current": direction.enrol_by.isoformat(), "latest": latest.isoformat()},
+            code="extension_invalid",
+            fields={"until": ["invalid"]},
+        )
+    before = {"enrol_by": direction.enrol_by.isoformat(), "reason": direction.extension_reason}
+    direction.enrol_by = until
+    direction.extension_reason = reason[:300]
+    direction.extended_at = timezone.now()
+    direction.save(update_fields=["enrol_by", "extension_reason", "extended_at", "updated_at"])
+    journal.record(
+        actor=actor,
+        action="equeue.direction.extend",
+        target=direction,
+        before=before,
+        after={"enrol_by": until.isoformat(), "reason": direction.extension_reason},
+    )
+    _notify_applicant(
+        direction.application,
+        _("The term to enrol the child is extended to %(date)s.") % {"date": until.isoformat()},
+    )
     return direction
 
 
@@ -1010,6 +1212,7 @@ def cancel_overdue(*, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     overdue = Direction.objects.filter(
         Q(status=Direction.Status.ISSUED, accept_by__lt=today)
+        | Q(status=Direction.Status.ACCEPTED, enrol_by__lt=today)
         | Q(
             status__in=LIVE_DIRECTIONS,
             priority_status=Direction.Priority.PENDING,
@@ -1052,6 +1255,19 @@ def _cancel_one_overdue(pk: Any, today: dt.date) -> int:
             stop=True,
         )
         return 1
+    if (
+        direction.status == Direction.Status.ACCEPTED
+        and direction.enrol_by
+        and direction.enrol_by < today
+    ):
+        _cancel(
+            None,
+            direction,
+            Direction.Status.CANCELLED,
+            _("The child was not enrolled in time."),
+            stop=True,
+        )
+        return 1
     return 0
 
 
@@ -1064,6 +1280,8 @@ def direction_enrol(*, actor: Actor, direction: Direction, on: dt.date | None = 
         raise Conflict(_("Only an accepted direction can be enrolled."), code="not_accepted")
     if direction.priority_status == Direction.Priority.PENDING:
         raise Conflict(_("The claimed priority is not confirmed yet."), code="priority_pending")
+    if direction.enrol_by and direction.enrol_by < timezone.localdate():
+        raise Conflict(_("The time to enrol the child has passed."), code="enrolment_expired")
     application = Application.objects.select_for_update().get(pk=direction.application_id)
     preschool_services.child_enrol(
         actor=actor,

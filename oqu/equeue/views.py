@@ -3,6 +3,8 @@ district's places, runs and priorities, and the preschool's directions to enrol.
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any
 from uuid import UUID
 
@@ -18,13 +20,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from oqu.access import scope
 from oqu.kernel.errors import DomainError
 from oqu.orgs.models import Unit
+from oqu.pki import software_signer
 from oqu.preschool.models import AgeGroup
 from oqu.preschool.selectors import GROUP_VIEW, groups_with_places
 from oqu.web.actor import actor_of
 from oqu.web.views import login_required
 
 from . import selectors, services
-from .forms import ApplyForm, ChildForm, PriorityForm, PublishForm
+from .forms import GROUNDS, ApplyForm, ChildForm, ExtendForm, PriorityForm, PublishForm
 from .models import Application, Direction
 
 LIST_LIMIT = 200
@@ -146,6 +149,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         "child": answer.child,
         "child_iin": iin,
         "district": district,
+        "grounds": GROUNDS,
         "section": "equeue",
     }
     return render(request, "equeue/apply.html", context, status=status)
@@ -188,15 +192,76 @@ def application(request: HttpRequest, application_id: UUID) -> HttpResponse:
 @require_POST
 @login_required
 def direction_answer(request: HttpRequest, direction_id: UUID) -> HttpResponse:
+    """Decline with a confirmation; accepting is signed on its own page."""
     actor = actor_of(request)
     direction = selectors.direction_get_for_parent(actor, direction_id)
-    accept = request.POST.get("answer") == "accept"
+    if request.POST.get("answer") == "accept":
+        return redirect("equeue:accept", direction.pk)
     try:
-        services.direction_answer(actor=actor, direction=direction, accept=accept)
+        services.direction_decline(actor=actor, direction=direction)
     except DomainError as error:
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("Your answer is recorded."))
+    return redirect("equeue:application", direction.application_id)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def direction_accept(request: HttpRequest, direction_id: UUID) -> HttpResponse:
+    """The statement of acceptance, signed in the browser (NCALayer, or the software signer
+    outside production) and checked on the server as the applicant's signature."""
+    actor = actor_of(request)
+    direction = selectors.direction_get_for_parent(actor, direction_id)
+    error, outcome, status = "", "", 200
+    if request.method == "POST":
+        try:
+            services.direction_accept(
+                actor=actor,
+                direction=direction,
+                signature=(request.POST.get("signature_text") or "").strip().encode(),
+            )
+        except DomainError as problem:
+            error, status = str(problem.message), problem.status
+            outcome = (problem.fields.get("signature") or [""])[0]
+        else:
+            messages.success(request, _("The place is accepted with your signature."))
+            return redirect("equeue:application", direction.application_id)
+    statement = services.acceptance_statement(direction)
+    context = {
+        "direction": direction,
+        "statement": json.dumps(json.loads(statement), ensure_ascii=False, indent=2),
+        "statement_base64": base64.b64encode(statement).decode(),
+        "answerable": direction.status == Direction.Status.ISSUED,
+        "software_signer": software_signer.enabled(),
+        "error": error,
+        "outcome": outcome,
+        "section": "equeue",
+    }
+    return render(request, "equeue/accept.html", context, status=status)
+
+
+@require_POST
+@login_required
+def direction_extend(request: HttpRequest, direction_id: UUID) -> HttpResponse:
+    """The parent asks for more time to enrol the child, with a reason."""
+    actor = actor_of(request)
+    direction = selectors.direction_get_for_parent(actor, direction_id)
+    form = ExtendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the new day and the reason."))
+        return redirect("equeue:application", direction.application_id)
+    try:
+        services.direction_extend(
+            actor=actor,
+            direction=direction,
+            until=form.cleaned_data["until"],
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The term to enrol the child is extended."))
     return redirect("equeue:application", direction.application_id)
 
 

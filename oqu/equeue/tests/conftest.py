@@ -3,6 +3,7 @@ parent with an account, district staff, a preschool head; the simulated person r
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +11,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from oqu.equeue.models import Application, Category, Preference
+from oqu.equeue import services
+from oqu.equeue.models import Application, Category, Direction, Preference
+from oqu.pki.testing_ca import TestCA, issue_for
+from oqu.pki.tests.conftest import ca, test_ca  # noqa: F401 - fixtures reused
 from oqu.preschool.models import AgeGroup
 from oqu.registration.tests.conftest import person_register  # noqa: F401 - a fixture reused
 from oqu.tests import factories as f
@@ -119,3 +123,22 @@ def queued(
     for rank, unit in enumerate(preschools, start=1):
         Preference.objects.create(application=application, preschool=unit, rank=rank)
     return application
+
+
+def signed_acceptance(authority: TestCA, person: Any, direction: Direction) -> str:
+    """The base64 CMS of `person`'s test key over the direction's acceptance statement, as
+    NCALayer hands it to the browser."""
+    holder = issue_for(authority, person)
+    statement = services.acceptance_statement(direction)
+    return base64.b64encode(authority.sign(holder, statement)).decode()
+
+
+def accept_signed(authority: TestCA, q: Queue, direction: Direction) -> Direction:
+    """The parent accepts `direction` with a valid signature of their own."""
+    from oqu.access import scope
+
+    return services.direction_accept(
+        actor=scope.actor_for(q.parent_user),
+        direction=direction,
+        signature=signed_acceptance(authority, q.parent, direction).encode(),
+    )

@@ -40,6 +40,7 @@ def reference_data(transactional_db: Any) -> None:
     for module in (
         "oqu.preschool.migrations.0002_capabilities",
         "oqu.equeue.migrations.0003_capabilities_and_rules",
+        "oqu.equeue.migrations.0005_enrolment_and_ground_rules",
     ):
         importlib.import_module(module).forwards(django_apps, None)
 

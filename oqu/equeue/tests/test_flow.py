@@ -27,7 +27,7 @@ from oqu.kernel.errors import Conflict, Forbidden, NotFound, ValidationError
 from oqu.notifications.models import Notification
 from oqu.preschool.models import GroupMembership
 
-from .conftest import Queue, queued
+from .conftest import Queue, accept_signed, queued, signed_acceptance
 
 API = "/api/v1/equeue"
 
@@ -114,7 +114,7 @@ def test_map_queue_age_band_and_language_decide_which_groups_an_applicant_can_ta
 
 
 def test_map_queue_parent_accepts_head_enrols_child_moves_into_the_group(
-    queue: Queue, client: Client
+    queue: Queue, client: Client, ca: Any
 ):
     mine = queued(queue, preschools=[queue.preschool], applicant=queue.parent)
     _publish(queue, queue.junior, 1)
@@ -127,10 +127,17 @@ def test_map_queue_parent_accepts_head_enrols_child_moves_into_the_group(
     )
     assert (early.status_code, early.json()["code"]) == (409, "not_accepted")
     # someone else's parent cannot answer it
+    signature = {"signature": signed_acceptance(ca, queue.parent, direction)}
     client.force_login(queue.other_parent_user)
-    assert client.post(f"{API}/directions/{direction.pk}/accept").status_code == 404
+    refused = client.post(
+        f"{API}/directions/{direction.pk}/accept", signature, content_type="application/json"
+    )
+    assert refused.status_code == 404
     client.force_login(queue.parent_user)
-    assert client.post(f"{API}/directions/{direction.pk}/accept").json()["status"] == "accepted"
+    accepted = client.post(
+        f"{API}/directions/{direction.pk}/accept", signature, content_type="application/json"
+    )
+    assert accepted.json()["status"] == "accepted", accepted.content
     client.force_login(queue.head)
     listed = client.get(f"{API}/directions").json()["items"]
     assert [row["id"] for row in listed] == [str(direction.pk)]
@@ -155,9 +162,7 @@ def test_map_queue_declined_place_goes_back_to_the_next_run(queue: Queue):
     _publish(queue, queue.junior, 1)
     _run(queue)
     direction = Direction.objects.get(application=mine)
-    services.direction_answer(
-        actor=scope.actor_for(queue.parent_user), direction=direction, accept=False
-    )
+    services.direction_decline(actor=scope.actor_for(queue.parent_user), direction=direction)
     assert Application.objects.get(pk=mine.pk).status == "withdrawn"
     assert Publication.objects.get().remaining == 1
     second = _run(queue, seed="seed-2")
@@ -194,7 +199,9 @@ def test_map_queue_false_priority_cancels_returns_the_place_and_stops_the_applic
         assert _run(queue, seed="s3").assigned == 1
 
 
-def test_map_queue_scheduled_job_cancels_unanswered_directions_after_working_days(queue: Queue):
+def test_map_queue_scheduled_job_cancels_unanswered_directions_after_working_days(
+    queue: Queue, ca: Any
+):
     silent = queued(queue, preschools=[queue.preschool])
     confirmed_late = queued(
         queue, preschools=[queue.preschool], category="extraordinary", applicant=queue.parent
@@ -204,9 +211,7 @@ def test_map_queue_scheduled_job_cancels_unanswered_directions_after_working_day
     d_silent = Direction.objects.get(application=silent)
     d_priority = Direction.objects.get(application=confirmed_late)
     # the parent accepts in time, but the documents of the priority never come
-    services.direction_answer(
-        actor=scope.actor_for(queue.parent_user), direction=d_priority, accept=True
-    )
+    accept_signed(ca, queue, d_priority)
     # on the deadline itself nothing happens
     assert services.cancel_overdue(today=d_silent.accept_by) == 0
     assert services.cancel_overdue(today=d_silent.accept_by + dt.timedelta(days=1)) == 1
@@ -289,9 +294,7 @@ def test_map_queue_declining_one_choice_keeps_the_child_waiting_for_the_others(q
     _publish(queue, queue.junior, 1)
     _run(queue)
     direction = Direction.objects.get(application=mine)
-    services.direction_answer(
-        actor=scope.actor_for(queue.parent_user), direction=direction, accept=False
-    )
+    services.direction_decline(actor=scope.actor_for(queue.parent_user), direction=direction)
     mine.refresh_from_db()
     assert mine.status == "queued"
     assert list(mine.preferences.values_list("preschool_id", flat=True)) == [queue.preschool2.pk]

@@ -10,10 +10,10 @@ from django.test import Client
 from oqu.equeue.models import AllocationRun, Application, Direction, Publication
 from oqu.preschool.models import GroupMembership
 
-from .conftest import Queue, queued
+from .conftest import Queue, queued, signed_acceptance
 
 
-def test_map_queue_web_publish_run_accept_enrol(queue: Queue, client: Client):
+def test_map_queue_web_publish_run_accept_enrol(queue: Queue, client: Client, ca: Any):
     mine = queued(queue, preschools=[queue.preschool], applicant=queue.parent)
     client.force_login(queue.specialist)
     page = client.get("/equeue/district/")
@@ -29,8 +29,14 @@ def test_map_queue_web_publish_run_accept_enrol(queue: Queue, client: Client):
     # the parent sees the direction and accepts it on the application page
     client.force_login(queue.parent_user)
     detail = client.get(f"/equeue/applications/{mine.pk}/").content.decode()
-    assert f"/equeue/directions/{direction.pk}/answer/" in detail
-    client.post(f"/equeue/directions/{direction.pk}/answer/", {"answer": "accept"})
+    assert f"/equeue/directions/{direction.pk}/accept/" in detail
+    # accepting is signed: the page shows the statement; the signature of it accepts
+    page = client.get(f"/equeue/directions/{direction.pk}/accept/")
+    assert page.status_code == 200
+    assert mine.child.iin in page.content.decode()
+    signature = signed_acceptance(ca, queue.parent, direction)
+    done = client.post(f"/equeue/directions/{direction.pk}/accept/", {"signature_text": signature})
+    assert done.status_code == 302
     assert Direction.objects.get(pk=direction.pk).status == "accepted"
     # the head of the preschool enrols the child
     client.force_login(queue.head)

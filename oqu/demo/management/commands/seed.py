@@ -173,3 +173,16 @@ def demo_school_year(command: BaseCommand) -> None:
 
         groups = ensure_demo_preschool(kindergarten.unit)
         command.stdout.write(f"Demo kindergarten: {groups} age groups formed")
+    district_user = User.objects.filter(username="district").first()
+    if district_user is not None:
+        from oqu.equeue.demo import ensure_demo_queue
+
+        # the demo district head runs the queue of their district; the administrator that of
+        # the demo kindergarten's district when the kindergarten lies elsewhere
+        parent_user = User.objects.filter(username="parent").select_related("person").first()
+        near = kindergarten.unit if kindergarten is not None else None
+        queued = ensure_demo_queue(district_user, parent_user, near)
+        admin = User.objects.filter(username="admin").first()
+        if not queued and admin is not None and near is not None:
+            queued = ensure_demo_queue(admin, parent_user, near)
+        command.stdout.write(f"Demo preschool queue: {queued} applications added")
