@@ -138,7 +138,7 @@ def people(request: HttpRequest, date: dt.date | None = None) -> Any:
 def today(request: HttpRequest, person_id: UUID, date: dt.date | None = None) -> Any:
     """The day: lessons with times, room, teacher, topic and substitution, attendance, marks given
     that day, homework due that day and the next. A constant number of queries."""
-    return selectors.today(_person(request, person_id), _on(date))
+    return selectors.today_of(actor(request), person_id, _on(date))
 
 
 @router.get("/cabinet/{person_id}/week", response={200: WeekOut, **READ_ERRORS})

@@ -122,6 +122,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env.bool(
         "OQU_DB_SERVER_SIDE_BINDING", default=True
     )
+    # Django turns psycopg's preparing off unless OPTIONS name a threshold: without this line the
+    # binding above prepared nothing, and every hot query was planned again on every request.
+    # 0 or less (e.g. behind a transaction-mode pooler without prepared-statement support) = never.
+    _prepare_after = env.int("OQU_DB_PREPARE_THRESHOLD", default=5)
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
+        _prepare_after if _prepare_after > 0 else None
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
