@@ -15,7 +15,8 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from oqu.kernel.sql import db_uuid
+from oqu.kernel.sql import db_uuid, fetch_all
+from oqu.school.models import ClassMembership, Lesson, Subgroup
 
 from .models import Attendance
 
@@ -50,3 +51,45 @@ def upsert(rows: Sequence[Attendance]) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+# The class at the lesson (`gates.roster_filter` on the lesson's date) with what each learner has
+# stored for it: the whole-class write needs both, and reading them apart cost a round trip.
+_ROSTER = """
+SELECT DISTINCT m.person_id, a.status, a.note
+FROM {membership} m
+LEFT JOIN {attendance} a ON a.lesson_id = %s AND a.learner_id = m.person_id
+WHERE m.school_class_id = %s AND m.start_date <= %s AND (m.end_date IS NULL OR m.end_date > %s)
+"""
+_IN_SUBGROUP = (
+    "  AND m.person_id IN (SELECT s.person_id FROM {members} s WHERE s.subgroup_id = %s)\n"
+)
+
+
+def roster_with_stored(lesson: Lesson) -> dict[uuid.UUID, tuple[str, str] | None]:
+    """Each learner of the lesson's class (or subgroup) that day → their stored (status, note) at
+    the lesson, or None (one query)."""
+    assignment = lesson.assignment
+    quote = connection.ops.quote_name
+    sql = _ROSTER.format(
+        membership=quote(ClassMembership._meta.db_table),
+        attendance=quote(Attendance._meta.db_table),
+    )
+    params: list[Any] = [
+        db_uuid(lesson.pk),
+        db_uuid(assignment.school_class_id),
+        lesson.date,
+        lesson.date,
+    ]
+    if assignment.subgroup_id:
+        sql += _IN_SUBGROUP.format(members=quote(Subgroup.learners.through._meta.db_table))
+        params.append(db_uuid(assignment.subgroup_id))
+    return {
+        _as_uuid(person): (status, note) if status is not None else None
+        for person, status, note in fetch_all(sql, params)
+    }
+
+
+def _as_uuid(value: Any) -> uuid.UUID:
+    """SQLite answers a UUID as its 32 hex characters."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
