@@ -140,8 +140,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "identity.User"
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's backends, loading the account's grants with it (one query).
+    "oqu.access.backends.ModelBackend",
+    "oqu.access.backends.AuthenticationBackend",
 ]
 
 PASSWORD_HASHERS = [
