@@ -221,6 +221,8 @@ OQU_API_DEFAULT_PAGE_SIZE = 50
 OQU_API_MAX_PAGE_SIZE = 200
 
 SESSION_COOKIE_HTTPONLY = True
+# Database sessions as Django keeps them, loaded by a query written once (oqu/access/sessions.py).
+SESSION_ENGINE = "oqu.access.sessions"
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 
