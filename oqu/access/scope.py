@@ -125,7 +125,7 @@ def _actor_params(user_pk: Any) -> list[Any]:
 # The account and its access rows in one round trip, for the authentication backend
 # (`oqu.access.backends`): every signed-in request loads both, one right after the other.
 _USER_SQL = """
-SELECT acct.*, x.path AS oqu_grant_path, x.capabilities AS oqu_grant_capabilities,
+SELECT {columns}, x.path AS oqu_grant_path, x.capabilities AS oqu_grant_capabilities,
        x.code AS oqu_grant_role
 FROM {user} acct LEFT JOIN ({actor}) x ON 1 = 1
 WHERE acct.{pk} = %s
@@ -139,8 +139,14 @@ def _user_sql() -> str:
 
     model = get_user_model()
     quote = connection.ops.quote_name
+    # The columns by name, not `*`: a prepared statement's result must keep its shape when a
+    # migration adds a column while the server runs.
+    columns = ", ".join(f"acct.{quote(f.column)}" for f in model._meta.concrete_fields)
     return _USER_SQL.format(
-        user=quote(model._meta.db_table), actor=_actor_sql(), pk=quote(model._meta.pk.column)
+        columns=columns,
+        user=quote(model._meta.db_table),
+        actor=_actor_sql(),
+        pk=quote(model._meta.pk.column),
     )
 
 
