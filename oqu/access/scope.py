@@ -114,18 +114,77 @@ def _capability_set(value: Any) -> frozenset[str]:
     return frozenset(json.loads(value) if isinstance(value, str) else value)
 
 
-def actor_for(user: Any) -> Actor:
-    """Load the user's active grants and the relation roles' capabilities (one query)."""
+def _actor_params(user_pk: Any) -> list[Any]:
     from .models import Grant
 
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    user_id = Grant._meta.get_field("user").get_db_prep_value(user_pk, connection)
+    return [user_id, now, now, True, PARENT_ROLE, LEARNER_ROLE, True]
+
+
+# The account and its access rows in one round trip, for the authentication backend
+# (`oqu.access.backends`): every signed-in request loads both, one right after the other.
+_USER_SQL = """
+SELECT {columns}, x.path AS oqu_grant_path, x.capabilities AS oqu_grant_capabilities,
+       x.code AS oqu_grant_role
+FROM {user} acct LEFT JOIN ({actor}) x ON 1 = 1
+WHERE acct.{pk} = %s
+"""
+ACCESS_ROWS = "_oqu_access_rows"
+
+
+@cache
+def _user_sql() -> str:
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    quote = connection.ops.quote_name
+    # The columns by name, not `*`: a prepared statement's result must keep its shape when a
+    # migration adds a column while the server runs.
+    columns = ", ".join(f"acct.{quote(f.column)}" for f in model._meta.concrete_fields)
+    return _USER_SQL.format(
+        columns=columns,
+        user=quote(model._meta.db_table),
+        actor=_actor_sql(),
+        pk=quote(model._meta.pk.column),
+    )
+
+
+def load_user_with_access(user_pk: Any) -> Any:
+    """The account `user_pk` (None if there is none) carrying its active grants and the relation
+    roles as read in the same query; the next `actor_for(user)` uses them instead of reading
+    them again. Nothing is kept beyond the object: each request loads its own."""
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    pk = model._meta.pk.get_db_prep_value(model._meta.pk.to_python(user_pk), connection)
+    rows = list(model.objects.raw(_user_sql(), [*_actor_params(user_pk), pk]))
+    if not rows:
+        return None
+    user = rows[0]
+    access = [
+        (row.oqu_grant_path, row.oqu_grant_capabilities, row.oqu_grant_role)
+        for row in rows
+        if row.oqu_grant_role is not None
+    ]
+    for name in ("oqu_grant_path", "oqu_grant_capabilities", "oqu_grant_role"):
+        delattr(user, name)
+    setattr(user, ACCESS_ROWS, access)
+    return user
+
+
+def actor_for(user: Any) -> Actor:
+    """Load the user's active grants and the relation roles' capabilities (one query, or none
+    when the account was loaded with them by `load_user_with_access` for this request)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Actor(user=user)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    user_id = Grant._meta.get_field("user").get_db_prep_value(user.pk, connection)
-    params = [user_id, now, now, True, PARENT_ROLE, LEARNER_ROLE, True]
-    with connection.cursor() as cursor:
-        cursor.execute(_actor_sql(), params)
-        rows = cursor.fetchall()
+    rows = getattr(user, ACCESS_ROWS, None)
+    if rows is not None:
+        delattr(user, ACCESS_ROWS)  # used once: a later call reads afresh
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(_actor_sql(), _actor_params(user.pk))
+            rows = cursor.fetchall()
     grants = tuple(
         ScopeGrant(path, _capability_set(caps), code) for path, caps, code in rows if path
     )

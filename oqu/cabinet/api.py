@@ -14,6 +14,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
+from pydantic import BaseModel
 
 from oqu.apikit import READ_ERRORS, WRITE_ERRORS, actor
 
@@ -21,8 +22,12 @@ from . import lessons, selectors, services
 
 router = Router(tags=["cabinet"])
 
+# The day and the week are plain pydantic models: their selectors return dicts, and ninja's Schema
+# (made to read ORM objects attribute by attribute) cost 0.4 ms to validate one TODAY answer,
+# seven times what pydantic takes for the same checks (`bench/parent_today.py`).
 
-class PersonOut(Schema):
+
+class PersonOut(BaseModel):
     id: UUID
     name: str
     class_name: str
@@ -33,12 +38,12 @@ class CabinetPersonOut(PersonOut):
     relation: str
 
 
-class SubstitutionOut(Schema):
+class SubstitutionOut(BaseModel):
     absent_teacher: str
     reason: str
 
 
-class LessonOut(Schema):
+class LessonOut(BaseModel):
     id: UUID
     date: dt.date
     number: int
@@ -53,7 +58,7 @@ class LessonOut(Schema):
     attendance: str | None
 
 
-class MarkOut(Schema):
+class MarkOut(BaseModel):
     id: UUID
     date: dt.date
     lesson_number: int
@@ -64,7 +69,7 @@ class MarkOut(Schema):
     max_points: int
 
 
-class HomeworkOut(Schema):
+class HomeworkOut(BaseModel):
     id: UUID
     subject: str
     text: str
@@ -74,7 +79,7 @@ class HomeworkOut(Schema):
     points: float | None
 
 
-class TodayOut(Schema):
+class TodayOut(BaseModel):
     person: PersonOut
     date: dt.date
     lessons: list[LessonOut]
@@ -87,12 +92,12 @@ class WeekLessonOut(LessonOut):
     from_timetable: bool
 
 
-class DayOut(Schema):
+class DayOut(BaseModel):
     date: dt.date
     lessons: list[WeekLessonOut]
 
 
-class WeekOut(Schema):
+class WeekOut(BaseModel):
     person: PersonOut
     week_of: dt.date
     days: list[DayOut]
@@ -138,7 +143,7 @@ def people(request: HttpRequest, date: dt.date | None = None) -> Any:
 def today(request: HttpRequest, person_id: UUID, date: dt.date | None = None) -> Any:
     """The day: lessons with times, room, teacher, topic and substitution, attendance, marks given
     that day, homework due that day and the next. A constant number of queries."""
-    return selectors.today(_person(request, person_id), _on(date))
+    return selectors.today_of(actor(request), person_id, _on(date))
 
 
 @router.get("/cabinet/{person_id}/week", response={200: WeekOut, **READ_ERRORS})

@@ -45,6 +45,7 @@ from oqu.school.models import (
     TimetableEntry,
 )
 
+from . import today_sql
 from .models import NotificationPreference
 
 VIEW = "cabinet.learner.view"
@@ -444,6 +445,20 @@ def today(person: Person, on: dt.date) -> dict[str, Any]:
     result["marks"] = _today_marks(person, on)
     result["homework"] = _today_homework(person, school_class, on)
     return result
+
+
+def today_of(actor: scope.Actor, person_id: UUID, on: dt.date) -> dict[str, Any]:
+    """`today` of the learner `person_id` as `actor` may open it: access (the same rule as
+    `cabinet_person`) and the whole page in one query (`today_sql`); the journaled 404 otherwise."""
+    if actor.is_anonymous or not actor.person_id:
+        raise scope.not_found(actor, VIEW, "people.person", person_id)
+    page = today_sql.today_rows(language(), actor.person_id, person_id, on)
+    if page is None:
+        raise scope.not_found(actor, VIEW, "people.person", person_id)
+    relation = scope.LEARNER_ROLE if person_id == actor.person_id else scope.PARENT_ROLE
+    if not actor.relation_can(relation, VIEW):
+        scope.require_person(actor, VIEW, Person.objects.get(pk=person_id))
+    return page
 
 
 def week(person: Person, on: dt.date) -> dict[str, Any]:

@@ -70,9 +70,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def today(request: HttpRequest, person_id: UUID) -> HttpResponse:
-    person = selectors.cabinet_person(actor_of(request), person_id)
     on = _on(request)
-    data = selectors.today(person, on)
+    data = selectors.today_of(actor_of(request), person_id, on)
     days = {"previous": on - dt.timedelta(days=1), "next": on + dt.timedelta(days=1)}
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "cabinet/_day.html", {"data": data, "person_id": person_id, **days})

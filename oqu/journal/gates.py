@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from oqu.access import scope
 from oqu.access.scope import Actor
 from oqu.kernel.errors import Forbidden, ValidationError
-from oqu.kernel.rules import rule_value
+from oqu.kernel.rules import rule_value, rule_value_subquery
 from oqu.school.models import ClassMembership, Lesson, Subgroup, TeachingAssignment
 
 from .models import Reopening
@@ -109,9 +109,20 @@ def edit_window_days(lesson_date: dt.date) -> int:
     return int(rule_value(EDIT_WINDOW, lesson_date)["days"])
 
 
+# The annotation `with_edit_window` gives a lesson: the edit-window rule in force on its date,
+# read with the lesson itself (the attendance write would otherwise spend a round trip on it).
+EDIT_WINDOW_ANNOTATION = "edit_window_rule"
+
+
+def with_edit_window(lessons: QuerySet[Lesson]) -> QuerySet[Lesson]:
+    return lessons.annotate(**{EDIT_WINDOW_ANNOTATION: rule_value_subquery(EDIT_WINDOW, "date")})
+
+
 def open_until(lesson: Lesson) -> dt.date:
     """The last day the lesson's journal is open without a reopening."""
-    return lesson.date + dt.timedelta(days=edit_window_days(lesson.date))
+    rule = getattr(lesson, EDIT_WINDOW_ANNOTATION, None)
+    days = int(rule["days"]) if rule is not None else edit_window_days(lesson.date)
+    return lesson.date + dt.timedelta(days=days)
 
 
 def active_reopening(lesson: Lesson, now: dt.datetime | None = None) -> Reopening | None:

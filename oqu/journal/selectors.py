@@ -71,8 +71,9 @@ def lesson_get(actor: Actor, lesson_id: Any) -> Lesson:
 
 def lesson_for_attendance(actor: Actor, lesson_id: Any) -> Lesson:
     """A lesson with what an attendance write checks (its school and class-subject) and no more:
-    the class's attendance is saved often, and a wide join costs more to plan than to run."""
-    qs = (
+    the class's attendance is saved often, and a wide join costs more to plan than to run. The
+    edit-window rule in force on the lesson's date comes with it (`gates.with_edit_window`)."""
+    qs = gates.with_edit_window(
         gates.visible_lessons(actor, VIEW)
         .select_related("organization", "assignment")
         .only(*ATTENDANCE_LESSON_FIELDS)

@@ -88,15 +88,20 @@ def _prepare_attendance_write(actor: Actor, lesson: Lesson) -> None:
 
 
 def _write_attendance(
-    actor: Actor, lesson: Lesson, wanted: Mapping[Any, AttendanceEntry]
+    actor: Actor,
+    lesson: Lesson,
+    wanted: Mapping[Any, AttendanceEntry],
+    stored: Mapping[Any, tuple[str, str]] | None = None,
 ) -> list[Attendance]:
-    """Upsert the rows that differ from what is stored, in one statement, and journal them."""
-    stored = {
-        learner_id: (status, note)
-        for learner_id, status, note in Attendance.objects.filter(lesson=lesson).values_list(
-            "learner_id", "status", "note"
-        )
-    }
+    """Upsert the rows that differ from what is stored, in one statement, and journal them.
+    `stored`: the lesson's stored (status, note) by learner, at least for the `wanted` ones."""
+    if stored is None:
+        stored = {
+            learner_id: (status, note)
+            for learner_id, status, note in Attendance.objects.filter(lesson=lesson).values_list(
+                "learner_id", "status", "note"
+            )
+        }
     changed = [
         entry
         for learner_id, entry in wanted.items()
@@ -151,7 +156,7 @@ def attendance_record_class(
     exceptions = list(exceptions)
     for entry in exceptions:
         _check_status(entry.status)
-    roster = _lesson_roster(lesson)
+    roster = attendance_sql.roster_with_stored(lesson)
     outside = {e.learner_id for e in exceptions} - set(roster)
     if outside:
         raise _not_in_lesson(outside)
@@ -159,7 +164,8 @@ def attendance_record_class(
     wanted.update(
         {e.learner_id: AttendanceEntry(e.learner_id, e.status, e.note) for e in exceptions}
     )
-    return _write_attendance(actor, lesson, wanted)
+    stored = {pk: value for pk, value in roster.items() if value is not None}
+    return _write_attendance(actor, lesson, wanted, stored)
 
 
 @transaction.atomic

@@ -122,6 +122,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env.bool(
         "OQU_DB_SERVER_SIDE_BINDING", default=True
     )
+    # Django turns psycopg's preparing off unless OPTIONS name a threshold: without this line the
+    # binding above prepared nothing, and every hot query was planned again on every request.
+    # 0 or less (e.g. behind a transaction-mode pooler without prepared-statement support) = never.
+    _prepare_after = env.int("OQU_DB_PREPARE_THRESHOLD", default=5)
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
+        _prepare_after if _prepare_after > 0 else None
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -133,8 +140,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "identity.User"
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's backends, loading the account's grants with it (one query).
+    "oqu.access.backends.ModelBackend",
+    "oqu.access.backends.AuthenticationBackend",
 ]
 
 PASSWORD_HASHERS = [
@@ -213,6 +221,8 @@ OQU_API_DEFAULT_PAGE_SIZE = 50
 OQU_API_MAX_PAGE_SIZE = 200
 
 SESSION_COOKIE_HTTPONLY = True
+# Database sessions as Django keeps them, loaded by a query written once (oqu/access/sessions.py).
+SESSION_ENGINE = "oqu.access.sessions"
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 

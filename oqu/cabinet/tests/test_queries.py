@@ -15,9 +15,9 @@ from oqu.tests import factories as f
 from .conftest import DAY, attend, homework, lesson, mark
 
 pytestmark = pytest.mark.django_db
-MAX_QUERIES = (
-    12  # session, user, MFA check, actor (2), the learner (2), class, lessons, marks, homework
-)
+# session, the account with its grants, the MFA re-check now and then (authenticator + session
+# save), and TODAY itself (one query: access, class stay, lessons, marks, homework)
+MAX_QUERIES = 6
 
 
 def _fill(cab, learners, lessons: int) -> None:  # type: ignore[no-untyped-def]
@@ -79,3 +79,21 @@ def test_sec_27_1_parent_today_page_query_count_is_constant(cab, api):
     with CaptureQueriesContext(connection) as large:
         assert client.get(f"/cabinet/{cab.child.pk}/", {"date": DAY}).status_code == 200
     assert len(large) == len(small)
+
+
+def test_sec_27_1_today_is_one_query_with_its_access_check(cab):
+    """TODAY's own work — who may open it, the stay, lessons, marks, homework — is one query, for
+    an allowed learner and for a refused one alike (the refusal reads nothing of the learner)."""
+    from oqu.access.scope import actor_for
+    from oqu.cabinet import selectors
+    from oqu.kernel.errors import NotFound
+
+    _fill(cab, [cab.child, cab.classmate], lessons=3)
+    parent = actor_for(cab.parent_user)
+    with CaptureQueriesContext(connection) as queries:
+        page = selectors.today_of(parent, cab.child.pk, DAY)
+    assert len(queries) == 1
+    assert (len(page["lessons"]), len(page["marks"]), len(page["homework"])) == (3, 3, 3)
+    with CaptureQueriesContext(connection) as refused, pytest.raises(NotFound):
+        selectors.today_of(parent, cab.classmate.pk, DAY)
+    assert len(refused) == 1
