@@ -10,7 +10,9 @@ parent with an account whose child has the most lessons on one date, then times:
 - the baseline: the same answer built by one prepared SQL query through psycopg 3 (in the same
   process) and encoded with `json.dumps`, median of `--runs` runs.
 It first checks that both give exactly the same JSON, then prints the ratio (target: ≤ 3×), and,
-for scale, the time of an API call through the same stack that reads one row.
+for scale, the time of an API call through the same stack that reads one row, and a second ratio
+against every statement the page runs (the session row, the account with its grants, TODAY),
+raw — what any signed-in request must read before its own query.
 `--build-small` first migrates the database and adds a small school (a class, a parent of two,
 eight lessons on a date with marks, attendance, a substitution and homework) unless it is there.
 A benchmark, not a test.
@@ -407,6 +409,25 @@ def main() -> None:
         return client.get("/api/v1/cabinet/notification-settings").content
 
     floor_ms, _sql = _medians_ms(floor, through_sql, runs)
+
+    # A wider baseline, printed for comparison only: every statement the page runs, raw — the
+    # session row, the account with its grants (the same SQL texts the platform sends) and TODAY.
+    from django.db import connection
+
+    from oqu.access import scope, sessions
+
+    session_key = client.cookies["sessionid"].value
+    account_sql = scope._user_sql()
+    account_params = [*scope._actor_params(user_id), user.pk]
+
+    def all_page_sql() -> str:
+        now = dt.datetime.now(dt.UTC)
+        raw.execute(sessions._load_sql(), [session_key, now], prepare=True).fetchone()
+        raw.execute(account_sql, account_params, prepare=True).fetchall()
+        return through_sql()
+
+    connection.ensure_connection()
+    api_again_ms, page_sql_ms = _medians_ms(through_api, all_page_sql, runs)
     raw.close()
     print(f"TODAY through the API   : {api_ms:7.2f} ms (median of {runs})")
     print(f"one SQL query + json    : {sql_ms:7.2f} ms (median of {runs})")
@@ -414,6 +435,11 @@ def main() -> None:
     print(
         f"for scale: an API call of the same stack reading one row takes {floor_ms:.2f} ms "
         f"({floor_ms / sql_ms:.2f}x the SQL); TODAY adds {api_ms - floor_ms:.2f} ms to it"
+    )
+    print(
+        f"wider baseline, all three statements the page runs (session, account + grants, "
+        f"TODAY) raw: {page_sql_ms:.2f} ms; TODAY through the API {api_again_ms:.2f} ms: "
+        f"{api_again_ms / page_sql_ms:.2f}x"
     )
 
 
