@@ -163,7 +163,9 @@ def test_g11_postgresql_over_tls_when_configured(prod_env: dict[str, str]) -> No
     assert json.loads(result.stdout) == {
         "sslmode": "verify-full",
         "sslrootcert": "/etc/oqu/db-ca.pem",
-        "server_side_binding": True,  # prepared statements (docs/architecture.md), not TLS
+        # prepared statements (docs/architecture.md "Hot paths"), not TLS
+        "server_side_binding": True,
+        "prepare_threshold": 5,
     }
     plain = _run({**env, "OQU_DB_SSLMODE": ""}, "-c", code)
     assert "sslmode" not in json.loads(plain.stdout)
