@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SMALL_SCHOOL = "Bench cabinet school"
 LANGUAGES = ("kk", "ru")
 
-# The TODAY answer in one query: the same rows, order and formatting as `cabinet.selectors.today`.
+# The TODAY answer in one query: the same rows, order and formatting as `cabinet.today_sql`.
 # {lang} is "kk" or "ru" (checked against LANGUAGES), the columns of names in the reader's language.
 TODAY_SQL = """
 WITH stay AS (

@@ -16,7 +16,6 @@ import datetime as dt
 import functools
 import uuid
 from collections import OrderedDict
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -26,7 +25,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import get_language
 
 from oqu.access import scope
-from oqu.journal.models import ABSENT_STATUSES, Assessment, Attendance, Mark, PeriodMark
+from oqu.journal.models import ABSENT_STATUSES, Attendance, Mark, PeriodMark
 from oqu.kernel.errors import NotFound
 from oqu.kernel.sql import db_uuid, fetch_all
 from oqu.lms.models import Homework, HomeworkSubmission
@@ -45,6 +44,7 @@ from oqu.school.models import (
     TimetableEntry,
 )
 
+from . import rows as fmt
 from . import today_sql
 from .models import NotificationPreference
 
@@ -62,10 +62,6 @@ def _name(person: Any, lang: str) -> str:
 
 def _subject(subject: Any, lang: str) -> str:
     return subject.name_kk if lang == "kk" else subject.name_ru
-
-
-def _points(value: Decimal | None) -> float | None:
-    return float(value) if value is not None else None
 
 
 def _time(value: dt.time | None) -> str | None:
@@ -207,21 +203,6 @@ def _lessons_sql(lang: str) -> str:
     return LESSONS_SQL.format(lang=lang, **names)
 
 
-def _iso(value: Any) -> str:
-    """A date from the database as ISO text (SQLite answers text already)."""
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)[:10]
-
-
-def _hhmm(value: Any) -> str | None:
-    if value is None:
-        return None
-    return value.strftime("%H:%M") if hasattr(value, "strftime") else str(value)[:5]
-
-
-def _full(*parts: str | None) -> str:
-    return " ".join(p for p in parts if p)
-
-
 def _lessons(
     person: Person, school_class: SchoolClass, date_from: dt.date, date_to: dt.date
 ) -> list[dict[str, Any]]:
@@ -242,109 +223,25 @@ def _lessons(
     return [
         {
             "id": str(uuid.UUID(str(row[0]))),
-            "date": _iso(row[1]),
+            "date": fmt.day(row[1]).isoformat(),
             "number": row[2],
-            "starts_at": _hhmm(row[3]),
-            "ends_at": _hhmm(row[4]),
+            "starts_at": fmt.hhmm(row[3]),
+            "ends_at": fmt.hhmm(row[4]),
             "subject": row[5],
-            "teacher": _full(row[6], row[7], row[8]),
+            "teacher": fmt.full_name(row[6], row[7], row[8]),
             "room": row[9] or "",
             "topic": row[10],
             "status": row[11],
-            "substitution": {"absent_teacher": _full(row[14], row[15], row[16]), "reason": row[13]}
+            "substitution": {
+                "absent_teacher": fmt.full_name(row[14], row[15], row[16]),
+                "reason": row[13],
+            }
             if row[12]
             else None,
             "attendance": row[17],
         }
         for row in rows
     ]
-
-
-# TODAY's marks and homework, in plain SQL for the same reason as the lessons: the page a parent
-# opens most, where compiling the querysets cost more than running them. Same rows and order as
-# `_mark_rows` / `_homework_rows` over the querysets (the week and the marks pages use those).
-TODAY_MARKS_SQL = """
-SELECT k.id, l.date, l.lesson_number, s.name_{lang}, a.kind, a.title, k.points, a.max_points
-FROM {mark} k
-JOIN {assessment} a ON a.id = k.assessment_id
-JOIN {lesson} l ON l.id = a.lesson_id
-JOIN {assignment} t ON t.id = l.assignment_id
-JOIN {subject} s ON s.id = t.subject_id
-WHERE k.learner_id = %s AND l.date = %s
-ORDER BY l.lesson_number, a.created_at, k.id
-"""
-
-TODAY_HOMEWORK_SQL = """
-SELECT h.id, s.name_{lang}, h.text, h.due_date, h.max_points,
-       (SELECT hs.status FROM {submission} hs
-        WHERE hs.homework_id = h.id AND hs.learner_id = %s LIMIT 1),
-       (SELECT hs.points FROM {submission} hs
-        WHERE hs.homework_id = h.id AND hs.learner_id = %s LIMIT 1)
-FROM {homework} h
-JOIN {assignment} a ON a.id = h.assignment_id
-JOIN {subject} s ON s.id = a.subject_id
-WHERE a.school_class_id = %s AND h.due_date >= %s AND h.due_date <= %s
-  AND (a.subgroup_id IS NULL OR EXISTS (
-      SELECT 1 FROM {members} m WHERE m.subgroup_id = a.subgroup_id AND m.person_id = %s))
-ORDER BY h.due_date, s.code, h.created_at, h.id
-"""
-
-
-@functools.cache
-def _today_sql(lang: str) -> tuple[str, str]:
-    tables = {
-        "mark": Mark,
-        "assessment": Assessment,
-        "lesson": Lesson,
-        "assignment": TeachingAssignment,
-        "subject": Subject,
-        "homework": Homework,
-        "submission": HomeworkSubmission,
-        "members": Subgroup.learners.through,
-    }
-    quote = connection.ops.quote_name
-    names = {key: quote(model._meta.db_table) for key, model in tables.items()}
-    return TODAY_MARKS_SQL.format(lang=lang, **names), TODAY_HOMEWORK_SQL.format(lang=lang, **names)
-
-
-def _today_marks(person: Person, on: dt.date) -> list[dict[str, Any]]:
-    marks_sql, _homework_sql = _today_sql(language())
-    return [
-        {
-            "id": str(uuid.UUID(str(pk))),
-            "date": _iso(day),
-            "lesson_number": number,
-            "subject": subject,
-            "kind": kind,
-            "title": title,
-            "points": _points(points),
-            "max_points": max_points,
-        }
-        for pk, day, number, subject, kind, title, points, max_points in fetch_all(
-            marks_sql, [db_uuid(person.pk), on]
-        )
-    ]
-
-
-def _today_homework(person: Person, school_class: SchoolClass, on: dt.date) -> list[dict[str, Any]]:
-    _marks_sql, homework_sql = _today_sql(language())
-    learner = db_uuid(person.pk)
-    params = [learner, learner, db_uuid(school_class.pk), on, on + dt.timedelta(days=1), learner]
-    rows = []
-    for pk, subject, text, due, max_points, status, points in fetch_all(homework_sql, params):
-        due_date = due if isinstance(due, dt.date) else dt.date.fromisoformat(str(due)[:10])
-        rows.append(
-            {
-                "id": str(uuid.UUID(str(pk))),
-                "subject": subject,
-                "text": text,
-                "due_date": due_date.isoformat(),
-                "max_points": max_points,
-                "state": _homework_state(status, due_date, on),
-                "points": _points(points),
-            }
-        )
-    return rows
 
 
 def _homework(person: Person, school_class: SchoolClass) -> QuerySet[Homework]:
@@ -355,12 +252,6 @@ def _homework(person: Person, school_class: SchoolClass) -> QuerySet[Homework]:
         submission_status=Subquery(submission.values("status")[:1]),
         submission_points=Subquery(submission.values("points")[:1]),
     )
-
-
-def _homework_state(status: str | None, due: dt.date, today: dt.date) -> str:
-    if status:
-        return status
-    return "overdue" if due < today else "open"
 
 
 def _homework_rows(qs: QuerySet[Homework], today: dt.date) -> list[dict[str, Any]]:
@@ -381,8 +272,8 @@ def _homework_rows(qs: QuerySet[Homework], today: dt.date) -> list[dict[str, Any
             "text": row["text"],
             "due_date": row["due_date"].isoformat(),
             "max_points": row["max_points"],
-            "state": _homework_state(row["submission_status"], row["due_date"], today),
-            "points": _points(row["submission_points"]),
+            "state": fmt.homework_state(row["submission_status"], row["due_date"], today),
+            "points": fmt.points(row["submission_points"]),
         }
         for row in rows
     ]
@@ -409,7 +300,7 @@ def _mark_rows(qs: QuerySet[Mark]) -> list[dict[str, Any]]:
             "subject": row[f"assessment__lesson__assignment__subject__name_{lang}"],
             "kind": row["assessment__kind"],
             "title": row["assessment__title"],
-            "points": _points(row["points"]),
+            "points": fmt.points(row["points"]),
             "max_points": row["assessment__max_points"],
             "period_id": str(row["assessment__period_id"]),
         }
@@ -424,27 +315,6 @@ def _person_row(person: Person, stay: ClassMembership | None, lang: str) -> dict
         "class_name": str(stay.school_class) if stay else "",
         "school": stay.organization.name if stay else "",
     }
-
-
-def today(person: Person, on: dt.date) -> dict[str, Any]:
-    """The day of a learner: lessons with times, room, teacher, topic, substitution and attendance;
-    the marks given that day; the homework due that day and the next (4 queries)."""
-    lang = language()
-    stay = stay_on(person, on)
-    result: dict[str, Any] = {
-        "person": _person_row(person, stay, lang),
-        "date": on.isoformat(),
-        "lessons": [],
-        "marks": [],
-        "homework": [],
-    }
-    if stay is None:
-        return result
-    school_class = stay.school_class
-    result["lessons"] = _lessons(person, school_class, on, on)
-    result["marks"] = _today_marks(person, on)
-    result["homework"] = _today_homework(person, school_class, on)
-    return result
 
 
 def today_of(actor: scope.Actor, person_id: UUID, on: dt.date) -> dict[str, Any]:
@@ -716,7 +586,7 @@ def _period_mark(row: PeriodMark) -> dict[str, Any]:
     confirmed = row.confirmed_at is not None and row.final_mark is not None
     return {
         "mark": row.final_mark if confirmed else row.computed_mark,
-        "percent": _points(row.percent),
+        "percent": fmt.points(row.percent),
         "preliminary": not confirmed,
     }
 

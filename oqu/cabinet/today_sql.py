@@ -38,6 +38,8 @@ from oqu.school.models import (
     TeachingAssignment,
 )
 
+from . import rows as fmt
+
 PERSON, LESSON, MARK, HOMEWORK = range(1, 5)
 
 # Columns: kind, id, ref, day, number, number2, t1 … t12, points, starts, ends, code, at.
@@ -159,31 +161,6 @@ def _uuid_text(value: Any) -> str:
     return str(value) if isinstance(value, uuid.UUID) else str(uuid.UUID(str(value)))
 
 
-def _day(value: Any) -> dt.date:
-    """A date from the database (SQLite answers ISO text)."""
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-
-
-def _hhmm(value: Any) -> str | None:
-    if value is None:
-        return None
-    return value.strftime("%H:%M") if hasattr(value, "strftime") else str(value)[:5]
-
-
-def _full(*parts: str | None) -> str:
-    return " ".join(p for p in parts if p)
-
-
-def _points(value: Any) -> float | None:
-    return float(value) if value is not None else None
-
-
-def _homework_state(status: str | None, due: dt.date, on: dt.date) -> str:
-    if status:
-        return status
-    return "overdue" if due < on else "open"
-
-
 def today_rows(
     lang: str, actor_person_id: Any, person_id: Any, on: dt.date
 ) -> dict[str, Any] | None:
@@ -219,7 +196,7 @@ def _page(rows: list[tuple[Any, ...]], on: dt.date) -> dict[str, Any]:
     page: dict[str, Any] = {
         "person": {
             "id": _uuid_text(person[1]),
-            "name": _full(person[6], person[7], person[8]),
+            "name": fmt.full_name(person[6], person[7], person[8]),
             "class_name": f"{grade}{letter}" if grade is not None else "",
             "school": school or "",
         },
@@ -244,16 +221,19 @@ def _lesson(row: tuple[Any, ...]) -> dict[str, Any]:
      status, reason, a_last, a_first, a_middle, attendance, _p, starts, ends, _c, _at) = row  # fmt: skip
     return {
         "id": _uuid_text(pk),
-        "date": _day(day).isoformat(),
+        "date": fmt.day(day).isoformat(),
         "number": number,
-        "starts_at": _hhmm(starts),
-        "ends_at": _hhmm(ends),
+        "starts_at": fmt.hhmm(starts),
+        "ends_at": fmt.hhmm(ends),
         "subject": subject,
-        "teacher": _full(t_last, t_first, t_middle),
+        "teacher": fmt.full_name(t_last, t_first, t_middle),
         "room": room or "",
         "topic": topic,
         "status": status,
-        "substitution": {"absent_teacher": _full(a_last, a_first, a_middle), "reason": reason}
+        "substitution": {
+            "absent_teacher": fmt.full_name(a_last, a_first, a_middle),
+            "reason": reason,
+        }
         if substitution is not None
         else None,
         "attendance": attendance,
@@ -263,24 +243,24 @@ def _lesson(row: tuple[Any, ...]) -> dict[str, Any]:
 def _mark(row: tuple[Any, ...]) -> dict[str, Any]:
     return {
         "id": _uuid_text(row[1]),
-        "date": _day(row[3]).isoformat(),
+        "date": fmt.day(row[3]).isoformat(),
         "lesson_number": row[4],
         "subject": row[6],
         "kind": row[7],
         "title": row[8],
-        "points": _points(row[18]),
+        "points": fmt.points(row[18]),
         "max_points": row[5],
     }
 
 
 def _homework(row: tuple[Any, ...], on: dt.date) -> dict[str, Any]:
-    due = _day(row[3])
+    due = fmt.day(row[3])
     return {
         "id": _uuid_text(row[1]),
         "subject": row[6],
         "text": row[7],
         "due_date": due.isoformat(),
         "max_points": row[5],
-        "state": _homework_state(row[8], due, on),
-        "points": _points(row[18]),
+        "state": fmt.homework_state(row[8], due, on),
+        "points": fmt.points(row[18]),
     }
