@@ -79,9 +79,16 @@ def step_sign(*, actor: Actor, step: RouteStep, cms: bytes, comment: str = "") -
         "version", "version__document__kind", "document__organization"
     ).get(pk=step.pk)
     _check_before_signing(actor, step)
+    if not cms.strip():
+        raise ValidationError(
+            _("Sign with your EDS first."),
+            code="signature_missing",
+            fields={"signature": ["required"]},
+        )
+    content = step_content(step)
     verification = verify_signature(
         actor=actor,
-        content=step_content(step),
+        content=content,
         cms=cms,
         purpose=STEP_PURPOSE,
         expected_person=actor.user.person,
@@ -102,7 +109,7 @@ def step_sign(*, actor: Actor, step: RouteStep, cms: bytes, comment: str = "") -
             step=step,
             origin=Signature.Origin.STEP,
             signer=actor.user,
-            content=step_content(step),
+            content=content,  # the version is the step's own: unchanged under the lock
             cms=der_of(cms),  # valid, so readable: kept as DER (a .p7s file in the archive)
             verification=verification,
         )

@@ -313,17 +313,6 @@ def step_act(request: HttpRequest, step_id: UUID) -> HttpResponse:
     )
 
 
-def _posted_signature(request: HttpRequest) -> bytes:
-    pasted = (request.POST.get("signature_text") or "").strip()
-    if not pasted:
-        raise ValidationError(
-            _("Sign with your EDS first."),
-            code="signature_missing",
-            fields={"signature": ["required"]},
-        )
-    return pasted.encode()
-
-
 @require_POST
 @login_required
 def step_sign(request: HttpRequest, step_id: UUID) -> HttpResponse:
@@ -336,7 +325,7 @@ def step_sign(request: HttpRequest, step_id: UUID) -> HttpResponse:
         lambda: signing.step_sign(
             actor=actor,
             step=step,
-            cms=_posted_signature(request),
+            cms=(request.POST.get("signature_text") or "").strip().encode(),
             comment=request.POST.get("comment", ""),
         ),
         _("Signed: the signature is valid."),
