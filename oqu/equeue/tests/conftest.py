@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import importlib
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 
+from oqu.access.reference import load_roles
 from oqu.equeue import services
 from oqu.equeue.models import Application, Category, Direction, Preference
+from oqu.orgs.reference import load_regions, load_types_and_attributes
 from oqu.pki.testing_ca import TestCA, issue_for
 from oqu.pki.tests.conftest import ca, test_ca  # noqa: F401 - fixtures reused
 from oqu.preschool.models import AgeGroup
@@ -142,3 +146,18 @@ def accept_signed(authority: TestCA, q: Queue, direction: Direction) -> Directio
         direction=direction,
         signature=signed_acceptance(authority, q.parent, direction).encode(),
     )
+
+
+@pytest.fixture
+def queue_reference_data(transactional_db: Any) -> None:
+    """Reference data, capabilities and the queue's rule sets again after the flush of a
+    transactional (browser) test."""
+    load_regions(django_apps)
+    load_types_and_attributes(django_apps)
+    load_roles(django_apps)
+    for module in (
+        "oqu.preschool.migrations.0002_capabilities",
+        "oqu.equeue.migrations.0003_capabilities_and_rules",
+        "oqu.equeue.migrations.0005_enrolment_and_ground_rules",
+    ):
+        importlib.import_module(module).forwards(django_apps, None)

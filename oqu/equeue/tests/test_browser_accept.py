@@ -5,23 +5,17 @@ here, NCALayer in production) and the platform verifies the signature as the app
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import os
 from typing import Any
 
 import pytest
-from django.apps import apps as django_apps
 from django.utils import timezone
 
 from oqu.access import scope
-from oqu.access.reference import load_roles
 from oqu.equeue import services
 from oqu.equeue.models import Application, Direction, Preference
-from oqu.orgs.reference import load_regions, load_types_and_attributes
 from oqu.pki.models import Verification
-from oqu.pki.providers import revocation_cache
-from oqu.pki.testing_ca import issue_for
-from oqu.pki.trust import trust_root
+from oqu.pki.tests.conftest import software_signer_with_key
 from oqu.preschool.models import AgeGroup
 from oqu.tests import factories as f
 from oqu.web.tests.test_browser import sign_in
@@ -33,23 +27,10 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("queue_reference_data"),
 ]
 
 TIMEOUT_MS = 30_000
-
-
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db: Any) -> None:
-    """Reference data, capabilities and the queue's rule sets again after the flush."""
-    load_regions(django_apps)
-    load_types_and_attributes(django_apps)
-    load_roles(django_apps)
-    for module in (
-        "oqu.preschool.migrations.0002_capabilities",
-        "oqu.equeue.migrations.0003_capabilities_and_rules",
-        "oqu.equeue.migrations.0005_enrolment_and_ground_rules",
-    ):
-        importlib.import_module(module).forwards(django_apps, None)
 
 
 def test_map_queue_parent_signs_the_acceptance_in_chromium(
@@ -79,12 +60,7 @@ def test_map_queue_parent_signs_the_acceptance_in_chromium(
     services.allocation_run(actor=staff, district=district, seed="browser")
     direction = Direction.objects.get(application=application)
     # and the parent's test key behind the software signer
-    trust_root(test_ca.root_pem(), name=test_ca.label)
-    revocation_cache().clear()
-    settings.OQU_PKI_SOFTWARE_SIGNER_DIR = str(tmp_path)
-    settings.OQU_PKI_SOFTWARE_SIGNER_PASSWORD = "browser-test"
-    holder = issue_for(test_ca, parent)
-    (tmp_path / f"{parent.iin}.p12").write_bytes(holder.pkcs12(b"browser-test"))
+    software_signer_with_key(settings, tmp_path, test_ca, parent, None)
     base = live_server.url
     page.set_default_timeout(TIMEOUT_MS)
 

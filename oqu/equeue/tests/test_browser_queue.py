@@ -4,17 +4,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import os
 from typing import Any
 
 import pytest
-from django.apps import apps as django_apps
 from django.utils import timezone, translation
 
-from oqu.access.reference import load_roles
 from oqu.equeue.models import Application
-from oqu.orgs.reference import load_regions, load_types_and_attributes
 from oqu.preschool.models import AgeGroup
 from oqu.tests import factories as f
 from oqu.web.tests.test_browser import sign_in
@@ -26,23 +22,10 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("queue_reference_data"),
 ]
 
 TIMEOUT_MS = 30_000
-
-
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db: Any) -> None:
-    """Reference data, capabilities and the queue's rule sets again after the flush."""
-    load_regions(django_apps)
-    load_types_and_attributes(django_apps)
-    load_roles(django_apps)
-    for module in (
-        "oqu.preschool.migrations.0002_capabilities",
-        "oqu.equeue.migrations.0003_capabilities_and_rules",
-        "oqu.equeue.migrations.0005_enrolment_and_ground_rules",
-    ):
-        importlib.import_module(module).forwards(django_apps, None)
 
 
 def test_map_queue_parent_applies_and_sees_the_status_in_chromium(
